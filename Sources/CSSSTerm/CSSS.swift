@@ -1,7 +1,15 @@
 import ArgumentParser
-import CSSSClinic
 
+/// The `csss` command: the workstation's entry point and every workflow as a subcommand.
 @main
 struct CSSS: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "csss", abstract: "Clinical Scan Support System")
+    static let configuration = CommandConfiguration(
+        commandName: "csss",
+        abstract: "Clinical Scan Support System: AI-assisted screening of chest X-ray, CT and MRI scans.",
+        discussion: """
+            CSSS assists clinicians and never replaces them: every prediction it shows is a screening aid, \
+            not a diagnosis.
+            """,
+        subcommands: [Predict.self, Bench.self]
+    )
 }

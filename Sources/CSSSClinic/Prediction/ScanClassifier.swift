@@ -1,0 +1,85 @@
+import CSSSEngine
+import Crypto
+import Foundation
+
+/// Classifies scans with one Keras model and writes the results as ``PredictionRecord``s.
+///
+/// The model is loaded, compiled and hashed once; ``predict(imageAt:)`` then decodes, preprocesses and runs
+/// one image at a time. The SHA-256 of the model file goes into every record, so a result can always be
+/// traced to the exact weights that produced it.
+public final class ScanClassifier: Sendable {
+    /// The classifier the engine runs.
+    public let classifier: ImageClassifier
+    /// The model file as given.
+    public let modelPath: String
+    /// The hex SHA-256 of the model file.
+    public let modelSHA256: String
+    /// Below this confidence a prediction is flagged.
+    public let confidenceThreshold: Double
+
+    /// Loads the model and labels named by the arguments, falling back to the settings.
+    ///
+    /// - Parameters:
+    ///   - model: a Keras `.h5` or `.keras` file; `nil` uses ``PredictionSettings/modelPath``.
+    ///   - labels: a labels JSON file; `nil` uses ``PredictionSettings/labelsPath``, then
+    ///     `class_labels.json` or `labels.json` beside the model.
+    ///   - threads: how many cores the network may use.
+    /// - Throws: ``ConfigurationError`` when no model or labels can be found, the engine's errors when
+    ///   they cannot be read.
+    public init(model: String?, labels: String?, settings: PredictionSettings, threads: Int) throws {
+        guard let modelPath = model ?? settings.modelPath else {
+            throw ConfigurationError.missing(key: "MODEL_PATH", hint: "pass --model FILE or set MODEL_PATH (also read from ./.env)")
+        }
+        let modelURL = URL(fileURLWithPath: modelPath)
+        let labelsURL = try Self.labelsURL(explicit: labels ?? settings.labelsPath, besides: modelURL)
+        self.classifier = try ImageClassifier(model: modelURL, labels: labelsURL, threads: threads)
+        self.modelPath = modelPath
+        self.modelSHA256 = try Self.sha256(of: modelURL)
+        self.confidenceThreshold = settings.confidenceThreshold
+    }
+
+    /// Decodes, preprocesses and classifies one scan.
+    ///
+    /// - Throws: the engine's decoding error naming the file when it is not a readable image.
+    public func predict(imageAt url: URL, at date: Date = Date()) throws -> PredictionRecord {
+        let image = try Image(contentsOf: url)
+        let classification = try classifier.classify(image)
+        let names = classifier.labels.names
+        let top = classification.topIndex
+        let confidence = Double(classification.probabilities[top])
+        return PredictionRecord(
+            image: url.path,
+            timestamp: date,
+            model: .init(path: modelPath, sha256: modelSHA256,
+                         inputSize: [classifier.inputSize.height, classifier.inputSize.width]),
+            prediction: .init(className: names[top], confidence: confidence,
+                              probabilities: zip(names, classification.probabilities).map { ($0, Double($1)) }),
+            lowConfidence: confidence < confidenceThreshold,
+            inferenceMilliseconds: classification.inferenceMilliseconds
+        )
+    }
+
+    private static func labelsURL(explicit: String?, besides model: URL) throws -> URL {
+        if let explicit { return URL(fileURLWithPath: explicit) }
+        let folder = model.deletingLastPathComponent()
+        for name in ["class_labels.json", "labels.json"] {
+            let candidate = folder.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        }
+        throw ConfigurationError.missing(
+            key: "LABELS_PATH",
+            hint: "pass --labels FILE, set LABELS_PATH, or put class_labels.json beside \(model.path)")
+    }
+
+    private static func sha256(of url: URL) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw ConfigurationError.unreadableFile(url.path, reason: "cannot open the model file")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what CSSS needs to build on Debian 12 / Ubuntu, skipping what is already there.
+# Sourced by demo.sh and test.sh; safe to run again.
+set -euo pipefail
+
+CSSS_DEBIAN_PACKAGES=(
+  pkg-config
+  libopenblas-dev   # cblas_sgemm for pointwise convolutions and dense layers
+  libpng-dev        # PNG decoding
+  libturbojpeg0-dev # JPEG decoding (islow IDCT, bit-exact with Pillow's libjpeg-turbo)
+  libhdf5-dev       # Keras .h5 and .keras weight files
+  zlib1g-dev        # ZIP archives (.keras)
+)
+
+missing=()
+for package in "${CSSS_DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "csss setup: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  if [[ -x /opt/swift/usr/bin/swift ]]; then
+    export PATH="/opt/swift/usr/bin:$PATH"
+  else
+    echo "csss setup: Swift 6.2 or later is needed and was not found; install it from swift.org (swiftly) and rerun." >&2
+    exit 1
+  fi
+fi
