@@ -52,9 +52,17 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "CSSSEngineTests", dependencies: ["CSSSEngine"], swiftSettings: optimisedSwift),
+        // Locates the shared fixtures for every test target.
+        .target(name: "CSSSTestSupport", path: "Tests/CSSSTestSupport"),
+        .testTarget(name: "CSSSEngineTests", dependencies: ["CSSSEngine", "CSSSTestSupport"], swiftSettings: optimisedSwift),
         .testTarget(name: "CSSSStoreTests", dependencies: ["CSSSStore"]),
-        .testTarget(name: "CSSSClinicTests", dependencies: ["CSSSClinic"]),
-        .testTarget(name: "CSSSTermTests", dependencies: ["CSSSTerm"]),
+        .testTarget(name: "CSSSClinicTests", dependencies: ["CSSSClinic", "CSSSTestSupport"]),
+        .testTarget(
+            name: "CSSSTermTests",
+            dependencies: [
+                "CSSSTerm", "CSSSTestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
     ]
 )

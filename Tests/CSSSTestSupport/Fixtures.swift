@@ -6,8 +6,8 @@ import Foundation
 /// `CSSS_FIXTURES` names the folder; otherwise it is `../shared/fixtures` beside the package, as laid out
 /// for developers and CI. Tests that need it are disabled with that reason when it is absent, so a run on
 /// a machine without it says so instead of passing silently.
-enum Fixtures {
-    static let root: URL? = {
+public enum Fixtures {
+    public static let root: URL? = {
         if let path = ProcessInfo.processInfo.environment["CSSS_FIXTURES"], !path.isEmpty {
             return URL(fileURLWithPath: path, isDirectory: true)
         }
@@ -18,19 +18,19 @@ enum Fixtures {
     }()
 
     /// Whether the fixtures are present.
-    static var available: Bool { root != nil }
+    public static var available: Bool { root != nil }
 
     /// The reason shown for a test that is skipped because the fixtures are missing.
-    static let missingReason: Comment = "needs ../shared/fixtures (or CSSS_FIXTURES): real models, scans and Keras references are not in the repository"
+    public static let missingReason: Comment = "needs ../shared/fixtures (or CSSS_FIXTURES): real models, scans and Keras references are not in the repository"
 
     /// The URL of a file under the fixtures folder, for example `models/labels.json`.
-    static func url(_ relativePath: String) -> URL {
+    public static func url(_ relativePath: String) -> URL {
         guard let root else { fatalError("fixtures are not available; guard the test with .enabled(if: Fixtures.available)") }
         return root.appendingPathComponent(relativePath)
     }
 
     /// The raw little-endian float32 values of a reference `.bin` file.
-    static func floats(_ relativePath: String) throws -> [Float] {
+    public static func floats(_ relativePath: String) throws -> [Float] {
         let data = try Data(contentsOf: url(relativePath))
         return data.withUnsafeBytes { raw in
             (0..<data.count / 4).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
@@ -38,7 +38,7 @@ enum Fixtures {
     }
 
     /// The stems of the 16 chest X-ray fixtures, sorted (`NORMAL2-IM-1427-0001`, …).
-    static var chestXRayStems: [String] {
+    public static var chestXRayStems: [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url("images/cxr").path)) ?? []
         return names.filter { $0.hasSuffix(".jpeg") }.map { String($0.dropLast(5)) }.sorted()
     }
