@@ -147,3 +147,11 @@ public struct BicubicResizer: Sendable {
         }
     }
 }
+
+extension Image {
+    /// This image resized to `width × height` with Pillow's BICUBIC filter (``BicubicResizer``): Pillow's
+    /// `image.resize((width, height), Image.BICUBIC)`, 8 bits a sample, in the same colour model.
+    public func resizedBicubic(width: Int, height: Int) -> Image {
+        BicubicResizer(width: self.width, height: self.height, outputWidth: width, outputHeight: height).resize(self)
+    }
+}
