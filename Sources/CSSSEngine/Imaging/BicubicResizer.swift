@@ -40,25 +40,40 @@ public struct BicubicResizer: Sendable {
         precondition(channels > 0)
         precondition(input.count == inputSize.width * inputSize.height * channels, "input does not hold \(inputSize) pixels")
         precondition(output.count == outputSize.width * outputSize.height * channels, "output does not hold \(outputSize) pixels")
-        let resizesWidth = outputSize.width != inputSize.width
-        let resizesHeight = outputSize.height != inputSize.height
+        guard channels > 1 else {
+            resizePlane(input, into: output)
+            return
+        }
+        // Interleaved samples keep the horizontal pass from vectorising, so each channel is resized as a
+        // plane of its own: the same values, since channels are independent, in about two thirds the time.
+        let plane = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: inputSize.width * inputSize.height)
+        let resizedPlane = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: outputSize.width * outputSize.height)
+        defer {
+            plane.deallocate()
+            resizedPlane.deallocate()
+        }
+        for channel in 0..<channels {
+            for index in 0..<plane.count { plane[index] = input[index &* channels &+ channel] }
+            resizePlane(UnsafeBufferPointer(plane), into: resizedPlane)
+            for index in 0..<resizedPlane.count { output[index &* channels &+ channel] = resizedPlane[index] }
+        }
+    }
 
-        guard resizesWidth else {
-            guard resizesHeight else {
-                _ = output.initialize(from: input)
-                return
-            }
-            Self.resizeColumns(input, rowLength: inputSize.width * channels, weights: vertical, into: output)
-            return
+    /// Resizes one channel: the horizontal pass into an intermediate image, then the vertical pass.
+    private func resizePlane(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) {
+        switch (outputSize.width != inputSize.width, outputSize.height != inputSize.height) {
+        case (false, false):
+            _ = output.initialize(from: input)
+        case (false, true):
+            Self.resizeColumns(input, weights: vertical, into: output)
+        case (true, false):
+            Self.resizeRows(input, weights: horizontal, into: output)
+        case (true, true):
+            let intermediate = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: inputSize.height * outputSize.width)
+            defer { intermediate.deallocate() }
+            Self.resizeRows(input, weights: horizontal, into: intermediate)
+            Self.resizeColumns(UnsafeBufferPointer(intermediate), weights: vertical, into: output)
         }
-        guard resizesHeight else {
-            Self.resizeRows(input, rows: inputSize.height, channels: channels, weights: horizontal, into: output)
-            return
-        }
-        let intermediate = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: inputSize.height * outputSize.width * channels)
-        defer { intermediate.deallocate() }
-        Self.resizeRows(input, rows: inputSize.height, channels: channels, weights: horizontal, into: intermediate)
-        Self.resizeColumns(UnsafeBufferPointer(intermediate), rowLength: outputSize.width * channels, weights: vertical, into: output)
     }
 
     /// The resized 8-bit image, in `image`'s colour model (16-bit samples first reduced to their high byte).
@@ -83,40 +98,22 @@ public struct BicubicResizer: Sendable {
         UInt8(clamping: sum >> Int32(BicubicWeights.precisionBits))
     }
 
-    /// The horizontal pass: every row of `input` to `weights.outputSize` pixels.
-    private static func resizeRows(_ input: UnsafeBufferPointer<UInt8>, rows: Int, channels: Int,
-                                   weights: BicubicWeights, into output: UnsafeMutableBufferPointer<UInt8>) {
-        // Constant channel counts let the optimiser unroll the per-channel accumulators.
-        switch channels {
-        case 1: resizeRows(input, rows: rows, fixedChannels: 1, weights: weights, into: output)
-        case 3: resizeRows(input, rows: rows, fixedChannels: 3, weights: weights, into: output)
-        default: resizeRows(input, rows: rows, fixedChannels: channels, weights: weights, into: output)
-        }
-    }
-
-    @inline(__always)
-    private static func resizeRows(_ input: UnsafeBufferPointer<UInt8>, rows: Int, fixedChannels channels: Int,
-                                   weights: BicubicWeights, into output: UnsafeMutableBufferPointer<UInt8>) {
-        let inputRowLength = weights.inputSize &* channels
-        let outputRowLength = weights.outputSize &* channels
+    /// The horizontal pass: every row of `input` to `weights.outputSize` samples.
+    private static func resizeRows(_ input: UnsafeBufferPointer<UInt8>, weights: BicubicWeights,
+                                   into output: UnsafeMutableBufferPointer<UInt8>) {
+        let rows = input.count / weights.inputSize
         weights.weights.withUnsafeBufferPointer { kernel in
-            weights.firstInput.withUnsafeBufferPointer { firstInput in
-                weights.inputCount.withUnsafeBufferPointer { inputCount in
-                    for row in 0..<rows {
-                        let source = input.baseAddress! + row &* inputRowLength
-                        let target = output.baseAddress! + row &* outputRowLength
-                        for column in 0..<weights.outputSize {
-                            let taps = kernel.baseAddress! + column &* weights.stride
-                            let first = source + firstInput[column] &* channels
-                            for channel in 0..<channels {
-                                var sum = half
-                                for tap in 0..<inputCount[column] {
-                                    sum &+= Int32(first[tap &* channels &+ channel]) &* taps[tap]
-                                }
-                                target[column &* channels &+ channel] = clip(sum)
-                            }
-                        }
+            for row in 0..<rows {
+                let source = input.baseAddress! + row &* weights.inputSize
+                let target = output.baseAddress! + row &* weights.outputSize
+                for column in 0..<weights.outputSize {
+                    let taps = kernel.baseAddress! + column &* weights.stride
+                    let first = source + weights.firstInput[column]
+                    var sum = half
+                    for tap in 0..<weights.inputCount[column] {
+                        sum &+= Int32(first[tap]) &* taps[tap]
                     }
+                    target[column] = clip(sum)
                 }
             }
         }
@@ -124,8 +121,9 @@ public struct BicubicResizer: Sendable {
 
     /// The vertical pass: `weights.outputSize` rows, each a weighted sum of whole input rows, accumulated
     /// a row at a time so that the inner loop runs along contiguous memory and vectorises.
-    private static func resizeColumns(_ input: UnsafeBufferPointer<UInt8>, rowLength: Int,
-                                      weights: BicubicWeights, into output: UnsafeMutableBufferPointer<UInt8>) {
+    private static func resizeColumns(_ input: UnsafeBufferPointer<UInt8>, weights: BicubicWeights,
+                                      into output: UnsafeMutableBufferPointer<UInt8>) {
+        let rowLength = input.count / weights.inputSize
         let sums = UnsafeMutableBufferPointer<Int32>.allocate(capacity: rowLength)
         defer { sums.deallocate() }
         weights.weights.withUnsafeBufferPointer { kernel in
