@@ -58,6 +58,13 @@ struct PNGDecodingTests {
         #expect(eightBit(image) == Pattern.samples([Pattern.gray]))
     }
 
+    @Test("a 2-bit gray PNG is scaled to 8 bits as Pillow scales it")
+    func twoBitGray() throws {
+        let image = try TestImages.decode("gray2.png")
+        #expect(image.colorModel == .gray && image.bitDepth == 8)
+        #expect(eightBit(image) == Pattern.samples([{ x, y in (x + 3 * y) % 4 * 85 }]))
+    }
+
     @Test("a 16-bit gray PNG keeps its 16-bit samples, and its bytes are their high bytes",
           arguments: ["gray16.png", "gray16-srgb.png"])
     func sixteenBitGray(file: String) throws {
@@ -82,7 +89,8 @@ struct PNGDecodingTests {
         #expect(eightBit(image) == Pattern.samples([Pattern.gray16]).map(Pattern.libpngEightBit))
     }
 
-    @Test("an RGB or RGBA PNG gives its colour samples as stored, alpha dropped", arguments: ["rgb8.png", "rgba8.png"])
+    @Test("an RGB or RGBA PNG gives its colour samples as stored, alpha dropped",
+          arguments: ["rgb8.png", "rgba8.png", "rgb8-interlaced.png"])
     func eightBitColor(file: String) throws {
         let image = try TestImages.decode(file)
         #expect(image.colorModel == .rgb && image.bitDepth == 8)

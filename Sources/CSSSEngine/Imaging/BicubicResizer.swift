@@ -44,8 +44,8 @@ public struct BicubicResizer: Sendable {
             resizePlane(input, into: output)
             return
         }
-        // Interleaved samples keep the horizontal pass from vectorising, so each channel is resized as a
-        // plane of its own: the same values, since channels are independent, in about two thirds the time.
+        // Each channel is resized as a plane of its own, so that both passes read contiguous samples; the
+        // values are the same, since channels are independent.
         let plane = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: inputSize.width * inputSize.height)
         let resizedPlane = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: outputSize.width * outputSize.height)
         defer {
