@@ -30,7 +30,7 @@ public enum ImageFormat: Sendable, Equatable {
 /// ```
 public enum ImageDecoder {
     /// The most pixels an image may declare (2^27, e.g. 11585 × 11585), so that a damaged or hostile
-    /// header cannot make the decoder allocate gigabytes. Mammograms, the largest scans, are about 2^25.
+    /// header cannot make the decoder allocate gigabytes. Mammograms, the largest scans, have about 2 × 10^7.
     public static let maximumPixelCount = 1 << 27
 
     /// Decodes a PNG or JPEG file held in memory.

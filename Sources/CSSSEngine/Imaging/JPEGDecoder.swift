@@ -7,6 +7,7 @@ import Foundation
 ///   DCT scaling or the fast IDCT, which change pixels the models are sensitive to.
 /// - Grayscale files decode to one channel (`TJPF_GRAY`), YCbCr and RGB files to RGB.
 /// - CMYK and YCCK files decode to RGB with Pillow's rule (see ``rgb(fromInvertedCMYK:)``).
+/// - EXIF orientation is not applied: neither Pillow's `Image.open` nor Keras's `load_img` applies it.
 /// - Any libjpeg warning fails the decode. libjpeg pads a truncated file with grey and only warns, and a
 ///   scan with damaged data should not reach a model as if it were whole. Pillow would accept a few
 ///   benign cases (e.g. stray bytes before a marker) that are rejected here.
