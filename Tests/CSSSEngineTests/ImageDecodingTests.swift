@@ -204,9 +204,9 @@ struct RejectedFileTests {
         }
     }
 
-    @Test("a truncated PNG is rejected with its name", arguments: ["truncated.png"])
-    func truncatedPNG(file: String) throws {
-        #expect(try error(decoding: file) == .truncated(file: TestImages.url(file).path))
+    @Test("a truncated PNG is rejected with its name")
+    func truncatedPNG() throws {
+        #expect(try error(decoding: "truncated.png") == .truncated(file: TestImages.url("truncated.png").path))
     }
 
     @Test("a truncated JPEG is rejected, not padded with grey")
