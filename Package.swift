@@ -54,7 +54,12 @@ let package = Package(
 
         // Locates the shared fixtures for every test target.
         .target(name: "CSSSTestSupport", path: "Tests/CSSSTestSupport"),
-        .testTarget(name: "CSSSEngineTests", dependencies: ["CSSSEngine", "CSSSTestSupport"], swiftSettings: optimisedSwift),
+        .testTarget(
+            name: "CSSSEngineTests",
+            dependencies: ["CSSSEngine", "CSSSTestSupport"],
+            exclude: ["Resources"],  // read from the source tree by path, not bundled
+            swiftSettings: optimisedSwift
+        ),
         .testTarget(name: "CSSSStoreTests", dependencies: ["CSSSStore"]),
         .testTarget(name: "CSSSClinicTests", dependencies: ["CSSSClinic", "CSSSTestSupport"]),
         .testTarget(

@@ -1,3 +1,4 @@
+import CSSSTestSupport
 import Foundation
 import Testing
 @testable import CSSSEngine

@@ -28,7 +28,7 @@ public struct InferenceBenchmark: Sendable {
         let graph = try ModelGraph(contentsOf: URL(fileURLWithPath: modelPath))
         let network = try Network(graph: graph, threads: threads)
         let shape = network.inputShape
-        let preprocessor = ModelInputPreprocessor(height: shape.height, width: shape.width, scaling: InputScaling(for: graph))
+        let preprocessor = ModelInputPreprocessor(width: shape.width, height: shape.height, scaling: InputScaling(for: graph))
         let imageValues = shape.height * shape.width * shape.channels
         var batch = Tensor(zeros: [batchSize, shape.height, shape.width, shape.channels])
 
@@ -37,7 +37,7 @@ public struct InferenceBenchmark: Sendable {
             let url = URL(fileURLWithPath: imagePath)
             for _ in 0..<max(runs, 1) {
                 let start = ContinuousClock.now
-                let input = try preprocessor.tensor(for: Image(contentsOf: url))
+                let input = preprocessor.tensor(for: try Image(contentsOf: url))
                 preprocessTimes.append((ContinuousClock.now - start).milliseconds)
                 for slot in 0..<batchSize {
                     batch.values.replaceSubrange(slot * imageValues..<(slot + 1) * imageValues, with: input.values)

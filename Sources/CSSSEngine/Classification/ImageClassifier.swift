@@ -28,7 +28,7 @@ public final class ImageClassifier: Sendable {
         }
         self.labels = labels
         self.network = network
-        self.preprocessor = ModelInputPreprocessor(height: network.inputShape.height, width: network.inputShape.width,
+        self.preprocessor = ModelInputPreprocessor(width: network.inputShape.width, height: network.inputShape.height,
                                                    scaling: InputScaling(for: graph))
     }
 
@@ -39,7 +39,7 @@ public final class ImageClassifier: Sendable {
 
     /// Preprocesses one scan and runs the network on it.
     public func classify(_ image: Image) throws -> Classification {
-        let input = try preprocessor.tensor(for: image)
+        let input = preprocessor.tensor(for: image)
         let start = ContinuousClock.now
         let output = try network.run(input)
         let elapsed = ContinuousClock.now - start
