@@ -3,23 +3,18 @@ import Foundation
 
 /// The one gate into libhdf5.
 ///
-/// Debian's serial libhdf5 is built without its thread-safety option, so two threads inside it at once
-/// corrupt its global state; every call goes through ``serialized(_:)``. The lock is recursive because
+/// Whether libhdf5 may be entered from two threads at once is a build option (Debian's build allows it,
+/// Homebrew's does not), so every call goes through ``serialized(_:)``. The lock is recursive because
 /// closing a handle (in `deinit`) can happen while a caller already holds it.
 enum HDF5Library {
     private static let lock = NSRecursiveLock()
 
-    /// Silences HDF5's own error printing (which would land on the terminal UI) once per process; the
-    /// engine reports failures itself.
-    private static let quiet: Void = {
-        _ = H5open()
-        _ = H5Eset_auto2(csss_h5e_default(), nil, nil)
-    }()
-
     static func serialized<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
-        _ = quiet
+        // HDF5 prints its error stack to stderr (where it would corrupt the terminal UI); the engine reports
+        // failures itself. A thread-safe build keeps this setting per thread, so it is made on every entry.
+        _ = H5Eset_auto2(csss_h5e_default(), nil, nil)
         return try body()
     }
 }
