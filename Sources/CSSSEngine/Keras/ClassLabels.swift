@@ -47,7 +47,8 @@ public struct ClassLabels: Sendable, Equatable {
             let gaps = (0..<byIndex.count).filter { byIndex[$0] == nil }
             guard gaps.isEmpty else {
                 let listed = gaps.prefix(3).map(String.init).joined(separator: ", ")
-                throw fail("the indices must be 0 to \(byIndex.count - 1), but \(listed) \(gaps.count == 1 ? "is" : "are") missing")
+                let verb = gaps.count == 1 ? "is" : "are"
+                throw fail("the indices must be 0 to \(byIndex.count - 1), but \(listed) \(verb) missing")
             }
             self.init(names: (0..<byIndex.count).compactMap { byIndex[$0] })
         } else {

@@ -62,7 +62,8 @@ private struct KerasGraphBuilder {
             case .functional:
                 inputs = try spec.inboundLayers.map { source in
                     guard let producer = producers[source] else {
-                        throw KerasModelError.invalidConfig(reason: "layer '\(spec.name)' reads '\(source)', which is not defined before it")
+                        throw KerasModelError.invalidConfig(
+                            reason: "layer '\(spec.name)' reads '\(source)', which is not defined before it")
                     }
                     return producer
                 }
@@ -106,10 +107,12 @@ private struct KerasGraphBuilder {
             throw KerasModelError.unsupportedConfiguration(layer: model, reason: "models with more than one input")
         }
         guard let shape, shape.count == 3 else {
-            let declared = shape.map { "\($0)" } ?? "no shape"
-            throw KerasModelError.unsupportedConfiguration(layer: name, reason: "the input must be an image (height, width, channels), not \(declared)")
+            let declared = shape.map(KerasModelError.format) ?? "no shape"
+            throw KerasModelError.unsupportedConfiguration(
+                layer: name, reason: "the input must be an image (height, width, channels), not \(declared)")
         }
-        try append(Layer(name: name, operation: .input(height: shape[0], width: shape[1], channels: shape[2]), inputs: []), shape: shape)
+        let input = LayerOperation.input(height: shape[0], width: shape[1], channels: shape[2])
+        try append(Layer(name: name, operation: input, inputs: []), shape: shape)
         return name
     }
 
@@ -118,7 +121,8 @@ private struct KerasGraphBuilder {
         let fed = shapes[input] ?? []
         if let declared = KerasModelConfig.batchShape(in: spec.config),
            declared.count != fed.count || zip(declared, fed).contains(where: { $0 != nil && $1 != nil && $0 != $1 }) {
-            throw KerasModelError.unsupportedConfiguration(layer: spec.name, reason: "it declares shape \(declared) but is fed \(fed)")
+            let reason = "it declares shape \(KerasModelError.format(declared)) but is fed \(KerasModelError.format(fed))"
+            throw KerasModelError.unsupportedConfiguration(layer: spec.name, reason: reason)
         }
         return input
     }

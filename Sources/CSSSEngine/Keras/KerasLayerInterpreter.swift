@@ -107,8 +107,9 @@ struct KerasLayerInterpreter {
         let count = weights[0].count
         let gamma = scale ? weights.removeFirst().values : [Float](repeating: 1, count: count)
         let beta = center ? weights.removeFirst().values : [Float](repeating: 0, count: count)
+        let epsilon = try config.float("epsilon", default: 1e-3)
         let normalization = BatchNormalization(gamma: gamma, beta: beta, movingMean: weights[0].values,
-                                               movingVariance: weights[1].values, epsilon: try config.float("epsilon", default: 1e-3))
+                                               movingVariance: weights[1].values, epsilon: epsilon)
         return (.batchNormalization(normalization), input)
     }
 
@@ -182,7 +183,8 @@ struct KerasLayerInterpreter {
         guard inputShapes.count >= 2 else { throw config.unsupported("it adds \(inputShapes.count) input; it needs two or more") }
         let shape = try inputShapes.dropFirst().reduce(inputShapes[0]) { merged, next in
             guard merged.count == next.count, zip(merged, next).allSatisfy({ $0 == nil || $1 == nil || $0 == $1 }) else {
-                throw config.unsupported("its inputs have different shapes \(merged) and \(next)")
+                let shapes = "\(KerasModelError.format(merged)) and \(KerasModelError.format(next))"
+                throw config.unsupported("its inputs have different shapes \(shapes)")
             }
             return zip(merged, next).map { $0 ?? $1 }
         }
@@ -199,7 +201,9 @@ struct KerasLayerInterpreter {
     /// The one input, which must be an image (height, width, channels).
     private func imageInput() throws -> [Int?] {
         let input = try singleInput()
-        guard input.count == 3 else { throw config.unsupported("its input has shape \(input); it needs height, width and channels") }
+        guard input.count == 3 else {
+            throw config.unsupported("its input has shape \(KerasModelError.format(input)); it needs height, width and channels")
+        }
         return input
     }
 }

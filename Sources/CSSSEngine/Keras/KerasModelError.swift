@@ -3,7 +3,7 @@
 /// Each case names what a person needs to find the problem: the file for container failures, the layer
 /// (and weight) for model failures. ``description`` is one line, fit for a log or a status bar.
 public enum KerasModelError: Error, Equatable, CustomStringConvertible {
-    /// The file exists in a known container format but could not be read: missing, truncated, damaged.
+    /// The file could not be read: missing, truncated or damaged.
     case unreadable(file: String, reason: String)
     /// The file is neither a `.keras` archive nor an HDF5 file holding a Keras model.
     case notAKerasModel(file: String)
@@ -27,24 +27,20 @@ public enum KerasModelError: Error, Equatable, CustomStringConvertible {
         case .invalidConfig(let reason):
             return "the Keras model config is invalid: \(reason)"
         case .unsupportedLayer(let layer, let className):
-            return "layer '\(layer)' is a \(className), which the engine does not support"
+            return "layer '\(layer)' has class \(className), which the engine does not support"
         case .unsupportedConfiguration(let layer, let reason):
             return "layer '\(layer)' is not supported: \(reason)"
         case .missingWeight(let layer, let weight):
             return "layer '\(layer)' has no stored weight '\(weight)'"
         case .shapeMismatch(let layer, let weight, let expected, let found):
-            return "layer '\(layer)' weight '\(weight)' has shape \(Self.format(found)), "
-                + "but the config implies \(Self.format(expected))"
+            return "layer '\(layer)' weight '\(weight)' has shape \(Self.format(found.map { $0 }))"
+                + ", but the config implies \(Self.format(expected))"
         }
     }
 
-    /// A shape as Python prints it, with `?` for an extent the config leaves open.
-    private static func format(_ shape: [Int?]) -> String {
+    /// A shape as Python prints it, with `?` for an extent the config leaves open: `(3, 3, ?, 1)`.
+    static func format(_ shape: [Int?]) -> String {
         let extents = shape.map { $0.map(String.init) ?? "?" }
         return "(" + extents.joined(separator: ", ") + (shape.count == 1 ? ",)" : ")")
-    }
-
-    private static func format(_ shape: [Int]) -> String {
-        format(shape.map { Optional($0) })
     }
 }

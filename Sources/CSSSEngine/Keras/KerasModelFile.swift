@@ -29,7 +29,8 @@ public struct KerasModelFile: Sendable {
             (config, weights) = try Self.openArchive(url, name: name)
         case .hdf5:
             let file = try HDF5File(path: url.path, displayName: name)
-            guard let config = try file.strings(attribute: "model_config", of: "/")?.first, file.contains("model_weights") else {
+            guard let config = try file.strings(attribute: "model_config", of: "/")?.first,
+                  file.contains("model_weights") else {
                 throw KerasModelError.notAKerasModel(file: name)
             }
             self.config = Data(config.utf8)
@@ -52,7 +53,8 @@ public struct KerasModelFile: Sendable {
             head = try handle.read(upToCount: 8) ?? Data()
         } catch {
             let exists = FileManager.default.fileExists(atPath: url.path)
-            throw KerasModelError.unreadable(file: name, reason: exists ? "it cannot be opened for reading" : "there is no such file")
+            let reason = exists ? "it cannot be opened for reading" : "there is no such file"
+            throw KerasModelError.unreadable(file: name, reason: reason)
         }
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .zip }
         // HDF5 allows a user block before its signature, so let the library look beyond the first bytes.

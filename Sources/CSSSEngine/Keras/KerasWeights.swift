@@ -23,7 +23,8 @@ public struct KerasWeights: Sendable {
         } else if file.contains("layers") {
             layout = .archive
         } else {
-            throw KerasModelError.unreadable(file: file.displayName, reason: "it holds no Keras weights ('model_weights' or 'layers')")
+            throw KerasModelError.unreadable(file: file.displayName,
+                                             reason: "it holds no Keras weights ('model_weights' or 'layers')")
         }
     }
 }
@@ -100,7 +101,8 @@ final class KerasWeightReader {
         return try requests.map { request in
             let matches = index[request.name, default: []].filter { !isNested || $0.owner == address.name }
             guard matches.count <= 1 else {
-                throw KerasModelError.invalidConfig(reason: "\(group) lists weight '\(request.name)' of '\(address.name)' more than once")
+                throw KerasModelError.invalidConfig(
+                    reason: "\(group) lists weight '\(request.name)' of '\(address.name)' more than once")
             }
             return matches.first.map { group + "/" + $0.entry }
         }
