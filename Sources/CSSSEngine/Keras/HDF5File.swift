@@ -69,7 +69,9 @@ final class HDF5File: Sendable {
                 H5Pset_file_image(access.id, UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
             }
             guard stored >= 0 else { return -1 }
-            return H5Fopen(displayName, csss_h5f_acc_rdonly(), access.id)
+            // HDF5 takes two open in-memory files with the same name for one file and hands back the first
+            // one's contents, so each image gets a name of its own.
+            return H5Fopen("memory-image-\(UUID().uuidString)", csss_h5f_acc_rdonly(), access.id)
         }
         guard let handle = HDF5Handle(id) else {
             throw KerasModelError.unreadable(file: displayName, reason: "HDF5 cannot open it (truncated or damaged)")
