@@ -134,7 +134,7 @@ final class HDF5File: Sendable {
                 throw unreadable("cannot read the shape of dataset '\(path)'")
             }
             return HDF5Dataset(file: self, path: path, handle: dataset,
-                               shape: dimensions.map { Int($0) }, holdsFloats: H5Tget_class(type.id) == H5T_FLOAT)
+                               shape: dimensions.map { Int(clamping: $0) }, holdsFloats: H5Tget_class(type.id) == H5T_FLOAT)
         }
     }
 
@@ -179,7 +179,12 @@ struct HDF5Dataset {
     func floats() throws -> [Float] {
         try HDF5Library.serialized {
             guard holdsFloats else { throw file.unreadable("dataset '\(path)' does not hold floating-point values") }
-            let count = shape.reduce(1, *)
+            let (count, overflow) = shape.reduce((1, false)) { product, extent in
+                let next = product.0.multipliedReportingOverflow(by: extent)
+                return (next.partialValue, product.1 || next.overflow)
+            }
+            // A damaged header can claim any shape; no Keras weight comes near 2^31 values.
+            guard !overflow, count <= Int(Int32.max) else { throw file.unreadable("dataset '\(path)' claims shape \(shape)") }
             var failed = false
             let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 failed = count > 0 && H5Dread(handle.id, csss_h5t_native_float(), csss_h5s_all(), csss_h5s_all(),

@@ -106,7 +106,7 @@ private struct KerasGraphBuilder {
         guard !layers.contains(where: { if case .input = $0.operation { true } else { false } }) else {
             throw KerasModelError.unsupportedConfiguration(layer: model, reason: "models with more than one input")
         }
-        guard let shape, shape.count == 3 else {
+        guard let shape, shape.count == 3, shape.allSatisfy({ $0.map { $0 > 0 && KerasLayerConfig.isExtent($0) } ?? true }) else {
             let declared = shape.map(KerasModelError.format) ?? "no shape"
             throw KerasModelError.unsupportedConfiguration(
                 layer: name, reason: "the input must be an image (height, width, channels), not \(declared)")

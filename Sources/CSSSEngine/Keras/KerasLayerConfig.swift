@@ -15,9 +15,18 @@ struct KerasLayerConfig {
         return !(value is NSNull)
     }
 
+    /// The largest size, count or stride accepted, far above any real model's, so that arithmetic on
+    /// shapes cannot overflow however odd the config.
+    static let largestExtent = 1 << 24
+
+    /// A size, count or stride: an integer from 0 to ``largestExtent``.
     func int(_ key: String) throws -> Int {
-        guard let value = values[key] as? Int else { throw invalid(key, "an integer") }
+        guard let value = values[key] as? Int, Self.isExtent(value) else { throw invalid(key, "a size") }
         return value
+    }
+
+    static func isExtent(_ value: Int) -> Bool {
+        (0...largestExtent).contains(value)
     }
 
     func float(_ key: String, default fallback: Float? = nil) throws -> Float {
@@ -47,8 +56,8 @@ struct KerasLayerConfig {
     /// An argument Keras accepts as one integer or as a pair (`kernel_size`, `strides`, `dilation_rate`).
     func pair(_ key: String, default fallback: (Int, Int)? = nil) throws -> (Int, Int) {
         if let fallback, !has(key) { return fallback }
-        if let single = values[key] as? Int { return (single, single) }
-        guard let list = values[key] as? [Int], list.count == 2 else { throw invalid(key, "an integer or a pair") }
+        let list = (values[key] as? Int).map { [$0, $0] } ?? values[key] as? [Int]
+        guard let list, list.count == 2, list.allSatisfy(Self.isExtent) else { throw invalid(key, "a size or a pair of sizes") }
         return (list[0], list[1])
     }
 

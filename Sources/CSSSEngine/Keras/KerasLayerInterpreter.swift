@@ -51,8 +51,7 @@ struct KerasLayerInterpreter {
         case "Flatten":
             let input = try singleInput()
             try config.requireChannelsLast()
-            let count = input.reduce(Optional(1)) { product, extent in product.flatMap { p in extent.map { p * $0 } } }
-            return (.flatten, [count])
+            return (.flatten, [try flattenedCount(input)])
         default:
             throw KerasModelError.unsupportedLayer(layer: spec.name, className: spec.className)
         }
@@ -173,7 +172,10 @@ struct KerasLayerInterpreter {
         } else if let pairs = config.values["padding"] as? [[Int]], pairs.count == 2, pairs.allSatisfy({ $0.count == 2 }) {
             padding = pairs[0] + pairs[1]
         } else {
-            throw config.unsupported("'padding' is not an integer, a pair or a pair of pairs")
+            padding = []
+        }
+        guard padding.count == 4, padding.allSatisfy(KerasLayerConfig.isExtent) else {
+            throw config.unsupported("'padding' is not a size, a pair or a pair of pairs")
         }
         let shape = [input[0].map { $0 + padding[0] + padding[1] }, input[1].map { $0 + padding[2] + padding[3] }, input[2]]
         return (.zeroPadding(top: padding[0], bottom: padding[1], left: padding[2], right: padding[3]), shape)
@@ -189,6 +191,16 @@ struct KerasLayerInterpreter {
             return zip(merged, next).map { $0 ?? $1 }
         }
         return (.add, shape)
+    }
+
+    /// The number of features `Flatten` makes of a shape; `nil` when an extent is open.
+    private func flattenedCount(_ shape: [Int?]) throws -> Int? {
+        try shape.reduce(Optional(1)) { product, extent in
+            guard let product, let extent else { return nil }
+            let (count, overflow) = product.multipliedReportingOverflow(by: extent)
+            guard !overflow, count <= KerasLayerConfig.largestExtent else { throw config.unsupported("its output is too large") }
+            return count
+        }
     }
 
     // MARK: - Inputs
