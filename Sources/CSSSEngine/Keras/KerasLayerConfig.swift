@@ -57,7 +57,9 @@ struct KerasLayerConfig {
     func pair(_ key: String, default fallback: (Int, Int)? = nil) throws -> (Int, Int) {
         if let fallback, !has(key) { return fallback }
         let list = (values[key] as? Int).map { [$0, $0] } ?? values[key] as? [Int]
-        guard let list, list.count == 2, list.allSatisfy(Self.isExtent) else { throw invalid(key, "a size or a pair of sizes") }
+        guard let list, list.count == 2, list.allSatisfy(Self.isExtent) else {
+            throw invalid(key, "a size or a pair of sizes")
+        }
         return (list[0], list[1])
     }
 
@@ -69,12 +71,6 @@ struct KerasLayerConfig {
             throw unsupported("'\(key)' must be a single axis")
         }
         return list[0]
-    }
-
-    /// A nested array of numbers, such as `ZeroPadding2D`'s `padding`.
-    func list(_ key: String) throws -> [Any] {
-        guard let list = values[key] as? [Any] else { throw invalid(key, "a list") }
-        return list
     }
 
     /// Fails unless `data_format` is absent or `channels_last`, the only layout the engine runs.
