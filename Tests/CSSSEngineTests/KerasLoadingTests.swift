@@ -1,3 +1,4 @@
+import CSSSTestSupport
 import CSSSEngine
 import Foundation
 import Testing
