@@ -76,8 +76,18 @@ def host_info():
         "onnxruntime": ort.__version__,
         "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
         "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE"),
-        "load_1min_before": os.getloadavg()[0],
     }
+
+
+def cpu_seconds():
+    """CPU seconds used so far by the whole machine (from /proc/stat; None off Linux) and by us and our children."""
+    own = sum(os.times()[:4])
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except OSError:
+        return None, own
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK"), own
 
 
 def check_input(model, shape):
@@ -226,8 +236,9 @@ def print_report(host, meta, check, results):
     ref = check["max_abs_diff_vs_reference"]
     print(f"check on {check['input']}: max |ORT - Keras| = {check['max_abs_diff_vs_keras']:.2e}"
           + (f", max |ORT - reference softmax.bin| = {ref:.2e}" if ref is not None else ""))
-    print(f"load average (1 min): {host['load_1min_before']:.2f} before, {host['load_1min_after']:.2f} after "
-          f"(other busy processes skew both runtimes; ORT cpu below ~threads means they were fighting for cores)")
+    other = host["other_cores_busy"]
+    print(f"other processes kept {'?' if other is None else format(other, '.2f')} of {host['cpus']} cores busy "
+          f"during the timing (want ~0; ORT cpu well under the thread count also means a fight for cores)")
     print("ratios are CSSS/ORT: latency < 1 and images/s > 1 mean CSSS is faster; ORT cpu = CPU time / wall time\n")
     head = ("config", "ORT med ms", "ORT p90", "CSSS med ms", "CSSS p90", "lat CSSS/ORT",
             "ORT img/s", "CSSS img/s", "img/s CSSS/ORT", "ORT cpu")
@@ -259,8 +270,10 @@ def main():
     check = {"input": source, "onnx": str(onnx_path),
              "max_abs_diff_vs_keras": float(np.abs(y - np.array(meta["keras_output"])).max()),
              "max_abs_diff_vs_reference": None if reference is None else float(np.abs(y - reference).max())}
+    (machine0, own0), wall0 = cpu_seconds(), time.perf_counter()
     results = benchmark(args, onnx_path)
-    host["load_1min_after"] = os.getloadavg()[0]
+    (machine1, own1), wall = cpu_seconds(), time.perf_counter() - wall0
+    host["other_cores_busy"] = None if machine0 is None else max(0.0, (machine1 - machine0 - (own1 - own0)) / wall)
     print_report(host, meta, check, results)
     if args.json:
         print(json.dumps({"host": host, "conversion": {k: v for k, v in meta.items() if k != "keras_output"},
