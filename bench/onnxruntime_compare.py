@@ -204,7 +204,7 @@ def summarise(repeats):
 
 def benchmark(args, onnx_path):
     """Time every (threads, batch) configuration: ORT then CSSS, in turn, `repeats` times; medians."""
-    configs = [(t, b) for b in (1, args.batch) for t in map(int, args.threads.split(","))]
+    configs = [(t, b) for b in dict.fromkeys((1, args.batch)) for t in map(int, args.threads.split(","))]
     sessions = {t: session(onnx_path, t) for t, _ in configs}
     ort_runs = {c: [] for c in configs}
     csss_runs = {c: [] for c in configs}
@@ -226,6 +226,11 @@ def benchmark(args, onnx_path):
     return results
 
 
+def cell(value, spec):
+    """A table cell: the value formatted, or '-' when there is none."""
+    return "-" if value is None else format(value, spec)
+
+
 def print_report(host, meta, check, results):
     """The header (machine, versions, ONNX check) and the comparison table."""
     unset = "(unset)"
@@ -244,10 +249,7 @@ def print_report(host, meta, check, results):
             "ORT img/s", "CSSS img/s", "img/s CSSS/ORT", "ORT cpu")
     print(" | ".join(head))
     for r in results:
-        o, c = r["ort"], r["csss"] or {}
-
-        def f(value, fmt):
-            return "-" if value is None else format(value, fmt)
+        o, c, f = r["ort"], r["csss"] or {}, cell
         row = (f"b{r['batch']} t{r['threads']}", f(o["median_ms"], ".2f"), f(o["p90_ms"], ".2f"),
                f(c.get("median_ms"), ".2f"), f(c.get("p90_ms"), ".2f"), f(r["latency_ratio"], ".2f"),
                f(o["images_per_s"], ".1f"), f(c.get("images_per_s"), ".1f"), f(r["images_per_s_ratio"], ".2f"),
