@@ -39,9 +39,9 @@ struct KerasParityTests {
             let output = try network.run(Self.input(folder, size: 160))
             let softmax = try Fixtures.floats("\(folder)/softmax.bin")
             let logits = try Self.float64Values("\(folder)/logits_f64.bin")
-            #expect(Self.maxAbsoluteDifference(output.probabilities.values, softmax) <= 1e-4, "\(stem)")
+            #expect(Self.maxAbsoluteDifference(output.outputs.values, softmax) <= 1e-4, "\(stem)")
             #expect(Self.maxAbsoluteDifference(try #require(output.logits).values, logits) <= 1e-3, "\(stem)")
-            #expect(Self.argmax(output.probabilities.values) == Self.argmax(softmax), "\(stem)")
+            #expect(Self.argmax(output.outputs.values) == Self.argmax(softmax), "\(stem)")
         }
     }
 
@@ -59,7 +59,7 @@ struct KerasParityTests {
                 #expect(Self.maxAbsoluteDifference(actual.values, expected) <= 1e-3, "\(folder) \(stem) \(layer)")
             }
             let softmax = try Fixtures.floats("\(reference)/softmax.bin")
-            #expect(Self.maxAbsoluteDifference(output.probabilities.values, softmax) <= 1e-4, "\(folder) \(stem)")
+            #expect(Self.maxAbsoluteDifference(output.outputs.values, softmax) <= 1e-4, "\(folder) \(stem)")
         }
     }
 
@@ -72,10 +72,10 @@ struct KerasParityTests {
             let folder = "reference/seed224/\(stem)"
             let output = try network.run(Self.input(folder, size: 224))
             let softmax = try Fixtures.floats("\(folder)/softmax.bin")
-            #expect(Self.maxAbsoluteDifference(output.probabilities.values, softmax) <= 1e-4, "\(file) \(stem)")
+            #expect(Self.maxAbsoluteDifference(output.outputs.values, softmax) <= 1e-4, "\(file) \(stem)")
             #expect(Self.maxAbsoluteDifference(try #require(output.logits).values,
                                                try Self.float64Values("\(folder)/logits_f64.bin")) <= 1e-3, "\(file) \(stem)")
-            #expect(Self.argmax(output.probabilities.values) == Self.argmax(softmax), "\(file) \(stem)")
+            #expect(Self.argmax(output.outputs.values) == Self.argmax(softmax), "\(file) \(stem)")
         }
     }
 
@@ -87,8 +87,8 @@ struct KerasParityTests {
         for stem in stems { values += try Fixtures.floats("reference/s160/\(stem)/input.bin") }
         let batch = try network.run(Tensor(shape: [stems.count, 160, 160, 3], values: values))
         for (index, stem) in stems.enumerated() {
-            let single = try network.run(Self.input("reference/s160/\(stem)", size: 160)).probabilities.values
-            let row = Array(batch.probabilities.values[index * 19..<(index + 1) * 19])
+            let single = try network.run(Self.input("reference/s160/\(stem)", size: 160)).outputs.values
+            let row = Array(batch.outputs.values[index * 19..<(index + 1) * 19])
             #expect(Self.maxAbsoluteDifference(row, single) <= 1e-6, "\(stem)")
         }
     }

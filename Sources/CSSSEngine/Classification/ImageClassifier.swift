@@ -22,9 +22,9 @@ public final class ImageClassifier: Sendable {
         let graph = try ModelGraph(contentsOf: model)
         let labels = try ClassLabels(contentsOf: labelsURL)
         let network = try Network(graph: graph, threads: threads)
-        guard network.outputCount == labels.names.count else {
+        guard network.outputShape == [labels.names.count] else {
             throw ClassificationError.labelCountMismatch(labelsFile: labelsURL.path, labels: labels.names.count,
-                                                         outputs: network.outputCount)
+                                                         outputs: network.outputShape.reduce(1, *))
         }
         self.labels = labels
         self.network = network
@@ -44,9 +44,14 @@ public final class ImageClassifier: Sendable {
         let output = try network.run(input)
         let elapsed = ContinuousClock.now - start
         let (seconds, attoseconds) = elapsed.components
-        return Classification(probabilities: output.probabilities.values, logits: output.logits?.values,
+        return Classification(probabilities: output.outputs.values, logits: output.logits?.values,
                               inferenceMilliseconds: Double(seconds) * 1000 + Double(attoseconds) / 1e15)
     }
+}
+
+extension Network {
+    /// The shape of one image's output, without the batch axis (`[classes]` for a classifier).
+    public var outputShape: [Int] { program.output.shape }
 }
 
 /// What the network said about one scan.
