@@ -56,10 +56,6 @@ struct Bench: ParsableCommand {
         if let preprocess = result.preprocessMilliseconds {
             print("preprocess \(String(format: "%.2f", preprocess)) ms per image (decode + resize + scale), not included above")
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-        }
+        if json { print(result.json.text) }
     }
 }

@@ -47,7 +47,7 @@ struct Predict: ParsableCommand {
         for path in images {
             do {
                 let record = try classifier.predict(imageAt: URL(fileURLWithPath: path))
-                print(json ? try record.jsonLine() : table.row(for: record))
+                print(json ? record.jsonLine() : table.row(for: record))
             } catch {
                 failures += 1
                 printError("\(path): \(error)")

@@ -14,7 +14,7 @@ struct PredictionRecordTests {
                               probabilities: [("COVID", 0.25), ("Normal", 0.5), ("Lung_Opacity", 0.25)]),
             lowConfidence: true,
             inferenceMilliseconds: 12.34567)
-        let line = try record.jsonLine()
+        let line = record.jsonLine()
         #expect(line == #"{"image":"/scans/a.png","timestamp":"2026-11-18T11:06:40.250Z","model":{"path":"/m/lung.h5","sha256":"ab12","input_size":[224,224]},"prediction":{"class":"Normal","confidence":0.5,"probabilities":{"COVID":0.25,"Normal":0.5,"Lung_Opacity":0.25}},"low_confidence":true,"inference_ms":12.346}"#)
     }
 }

@@ -65,9 +65,9 @@ public struct InferenceBenchmark: Sendable {
     }
 }
 
-/// What ``InferenceBenchmark`` measured; encodes to the `csss bench --json` line.
-public struct InferenceBenchmarkResult: Sendable, Encodable {
-    public struct Latency: Sendable, Encodable {
+/// What ``InferenceBenchmark`` measured.
+public struct InferenceBenchmarkResult: Sendable {
+    public struct Latency: Sendable {
         public var median: Double
         public var p90: Double
     }
@@ -82,24 +82,20 @@ public struct InferenceBenchmarkResult: Sendable, Encodable {
     /// Median decode + preprocessing time of one image, when an image was given.
     public var preprocessMilliseconds: Double?
 
-    enum CodingKeys: String, CodingKey {
-        case model, threads, batch, runs
-        case inputSize = "input_size"
-        case latency = "latency_ms"
-        case imagesPerSecond = "images_per_s"
-        case preprocessMilliseconds = "preprocess_ms"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(model, forKey: .model)
-        try container.encode(inputSize, forKey: .inputSize)
-        try container.encode(threads, forKey: .threads)
-        try container.encode(batch, forKey: .batch)
-        try container.encode(runs, forKey: .runs)
-        try container.encode(latency, forKey: .latency)
-        try container.encode(imagesPerSecond, forKey: .imagesPerSecond)
-        try container.encodeIfPresent(preprocessMilliseconds, forKey: .preprocessMilliseconds)
+    /// The `csss bench --json` line: `{"model", "input_size", "threads", "batch", "runs",
+    /// "latency_ms": {"median", "p90"}, "images_per_s"}`, then `"preprocess_ms"` when measured.
+    public var json: JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("model", .string(model)),
+            ("input_size", .array(inputSize.map(JSONValue.integer))),
+            ("threads", .integer(threads)),
+            ("batch", .integer(batch)),
+            ("runs", .integer(runs)),
+            ("latency_ms", .object([("median", .number(latency.median)), ("p90", .number(latency.p90))])),
+            ("images_per_s", .number(imagesPerSecond)),
+        ]
+        if let preprocessMilliseconds { members.append(("preprocess_ms", .number(preprocessMilliseconds))) }
+        return .object(members)
     }
 }
 

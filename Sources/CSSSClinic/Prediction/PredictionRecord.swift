@@ -4,22 +4,17 @@ import Foundation
 /// when, which model (path, SHA-256, input size), the top class with its confidence, every class's
 /// probability in the model's output order, whether the confidence is below the threshold, and how long
 /// the network took.
-public struct PredictionRecord: Sendable, Equatable, Encodable {
+public struct PredictionRecord: Sendable, Equatable {
     /// Which model spoke.
-    public struct Model: Sendable, Equatable, Encodable {
+    public struct Model: Sendable, Equatable {
         public var path: String
         public var sha256: String
         /// `[height, width]` of the network input.
         public var inputSize: [Int]
-
-        enum CodingKeys: String, CodingKey {
-            case path, sha256
-            case inputSize = "input_size"
-        }
     }
 
     /// What the model said.
-    public struct Outcome: Sendable, Equatable, Encodable {
+    public struct Outcome: Sendable, Equatable {
         /// The top class.
         public var className: String
         /// The top class's probability.
@@ -32,22 +27,6 @@ public struct PredictionRecord: Sendable, Equatable, Encodable {
                 && lhs.probabilities.map(\.name) == rhs.probabilities.map(\.name)
                 && lhs.probabilities.map(\.probability) == rhs.probabilities.map(\.probability)
         }
-
-        enum CodingKeys: String, CodingKey {
-            case className = "class", confidence, probabilities
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(className, forKey: .className)
-            try container.encode(confidence, forKey: .confidence)
-            // A keyed container keeps insertion order, so the object lists classes in output order
-            // (a Dictionary would not).
-            var byName = container.nestedContainer(keyedBy: ClassNameKey.self, forKey: .probabilities)
-            for (name, probability) in probabilities {
-                try byName.encode(probability, forKey: ClassNameKey(stringValue: name))
-            }
-        }
     }
 
     public var image: String
@@ -57,36 +36,29 @@ public struct PredictionRecord: Sendable, Equatable, Encodable {
     public var lowConfidence: Bool
     public var inferenceMilliseconds: Double
 
-    enum CodingKeys: String, CodingKey {
-        case image, timestamp, model, prediction
-        case lowConfidence = "low_confidence"
-        case inferenceMilliseconds = "inference_ms"
+    /// The record in the seed's layout, keys in the order above and classes in output order.
+    public var json: JSONValue {
+        .object([
+            ("image", .string(image)),
+            ("timestamp", .string(timestamp.formatted(Self.timestampFormat))),
+            ("model", .object([
+                ("path", .string(model.path)),
+                ("sha256", .string(model.sha256)),
+                ("input_size", .array(model.inputSize.map(JSONValue.integer))),
+            ])),
+            ("prediction", .object([
+                ("class", .string(prediction.className)),
+                ("confidence", .number(prediction.confidence)),
+                ("probabilities", .object(prediction.probabilities.map { ($0.name, .number($0.probability)) })),
+            ])),
+            ("low_confidence", .bool(lowConfidence)),
+            ("inference_ms", .number((inferenceMilliseconds * 1000).rounded() / 1000)),
+        ])
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(image, forKey: .image)
-        try container.encode(timestamp.formatted(Self.timestampFormat), forKey: .timestamp)
-        try container.encode(model, forKey: .model)
-        try container.encode(prediction, forKey: .prediction)
-        try container.encode(lowConfidence, forKey: .lowConfidence)
-        try container.encode((inferenceMilliseconds * 1000).rounded() / 1000, forKey: .inferenceMilliseconds)
-    }
+    /// The record as one line of JSON.
+    public func jsonLine() -> String { json.text }
 
     /// ISO 8601 in UTC with milliseconds, `2026-11-27T11:05:09.123Z`.
     private static let timestampFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
-
-    /// The record as one line of JSON, keys in the order above.
-    public func jsonLine() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
-}
-
-private struct ClassNameKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }
