@@ -50,7 +50,7 @@ struct Predict: ParsableCommand {
                 print(json ? record.jsonLine() : table.row(for: record))
             } catch {
                 failures += 1
-                printError("\(path): \(error)")
+                printError("\(error)")  // every decoding error names its file
             }
         }
         if !json { print(table.footer) }

@@ -31,8 +31,11 @@ public final class ScanClassifier: Sendable {
             throw ConfigurationError.missing(key: "MODEL_PATH", hint: "pass --model FILE or set MODEL_PATH (also read from ./.env)")
         }
         let modelURL = URL(fileURLWithPath: modelPath)
+        // The model first: a wrong model file is the error worth reporting, not the labels it would need.
+        let graph = try ModelGraph(contentsOf: modelURL)
         let labelsURL = try Self.labelsURL(explicit: labels ?? settings.labelsPath, besides: modelURL)
-        self.classifier = try ImageClassifier(model: modelURL, labels: labelsURL, threads: threads)
+        self.classifier = try ImageClassifier(graph: graph, labels: ClassLabels(contentsOf: labelsURL),
+                                              labelsSource: labelsURL.path, threads: threads)
         self.modelPath = modelPath
         self.modelSHA256 = try Self.sha256(of: modelURL)
         self.confidenceThreshold = settings.confidenceThreshold

@@ -16,14 +16,22 @@ public final class ImageClassifier: Sendable {
 
     /// Loads a Keras model (`.h5` or `.keras`) and its labels and compiles the network.
     ///
-    /// - Throws: ``KerasModelError`` for a model that cannot be read or run, ``ClassificationError`` when the
-    ///   labels do not match the model's outputs.
-    public init(model: URL, labels labelsURL: URL, threads: Int) throws {
-        let graph = try ModelGraph(contentsOf: model)
-        let labels = try ClassLabels(contentsOf: labelsURL)
+    /// - Throws: ``KerasModelError`` for a model that cannot be read, ``ClassLabelsError`` for labels that
+    ///   cannot, and the errors of ``init(graph:labels:labelsSource:threads:)``.
+    public convenience init(model: URL, labels labelsURL: URL, threads: Int) throws {
+        try self.init(graph: ModelGraph(contentsOf: model), labels: ClassLabels(contentsOf: labelsURL),
+                      labelsSource: labelsURL.path, threads: threads)
+    }
+
+    /// Compiles a loaded model for its labels.
+    ///
+    /// - Parameter labelsSource: where the labels came from, named in errors.
+    /// - Throws: ``NetworkError`` for a graph the engine cannot run, ``ClassificationError`` when the labels
+    ///   do not match the model's outputs.
+    public init(graph: ModelGraph, labels: ClassLabels, labelsSource: String, threads: Int) throws {
         let network = try Network(graph: graph, threads: threads)
         guard network.outputShape == [labels.names.count] else {
-            throw ClassificationError.labelCountMismatch(labelsFile: labelsURL.path, labels: labels.names.count,
+            throw ClassificationError.labelCountMismatch(labelsFile: labelsSource, labels: labels.names.count,
                                                          outputs: network.outputShape.reduce(1, *))
         }
         self.labels = labels
