@@ -15,8 +15,9 @@
 enum {
     PANEL = CSSS_GEMM_PANEL,
     MAX_TILE_ROWS = 6,
-    /// Rows of activations kept in L1 while all panels pass over them: about 32 KiB worth.
-    BLOCK_FLOATS = 8192,
+    /// Activations kept in L2 while every weight panel passes over them (256 KiB, half of Zen 1's L2):
+    /// each panel is then read from memory once per block, and a 5×5 layer's 25 rows are one block.
+    BLOCK_FLOATS = 65536,
 };
 
 size_t csss_gemm_packed_count(int k, int n) {
