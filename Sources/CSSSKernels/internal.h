@@ -46,6 +46,11 @@ static inline float csss_epilogue_finish(const csss_epilogue *e, float biased_su
     return v;
 }
 
+/// One output row of `csss_depthwise`, from `kernel_h` input row pointers (NULL where the kernel
+/// overlaps vertical padding); `residual` is that row of the residual, or NULL.
+void csss_depthwise_row(csss_isa isa, const csss_conv_geometry *g, const float *const *rows, const float *weights,
+                        float *out, const float *residual, const csss_epilogue *epilogue);
+
 #if CSSS_X86
 
 /// Compiles one function for AVX2+FMA without raising the whole target's baseline, so the library
@@ -80,6 +85,29 @@ CSSS_AVX2 static inline __m256 csss_epilogue_finish8(const csss_epilogue *e, __m
         v = _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(e->post_lo)), _mm256_set1_ps(e->post_hi));
     }
     return v;
+}
+
+/// Finishes `count` biased sums in place: `csss_epilogue_finish` over a buffer, for a kernel that stores
+/// its sums first. `residual` lines up with `out`, or is NULL.
+CSSS_AVX2 static inline void csss_finish_avx2(const csss_epilogue *e, float *out, const float *residual,
+                                              ptrdiff_t count) {
+    const __m256 lo = _mm256_set1_ps(e->lo), hi = _mm256_set1_ps(e->hi);
+    const __m256 post_lo = _mm256_set1_ps(e->post_lo), post_hi = _mm256_set1_ps(e->post_hi);
+    ptrdiff_t i = 0;
+    if (residual) {
+        for (; i + 8 <= count; i += 8) {
+            const __m256 v = _mm256_add_ps(_mm256_min_ps(_mm256_max_ps(_mm256_loadu_ps(out + i), lo), hi),
+                                           _mm256_loadu_ps(residual + i));
+            _mm256_storeu_ps(out + i, _mm256_min_ps(_mm256_max_ps(v, post_lo), post_hi));
+        }
+    } else {
+        for (; i + 8 <= count; i += 8) {
+            _mm256_storeu_ps(out + i, _mm256_min_ps(_mm256_max_ps(_mm256_loadu_ps(out + i), lo), hi));
+        }
+    }
+    for (; i < count; ++i) {
+        out[i] = csss_epilogue_finish(e, out[i], residual ? residual + i : NULL);
+    }
 }
 
 #endif /* CSSS_X86 */
