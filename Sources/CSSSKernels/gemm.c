@@ -43,6 +43,8 @@ typedef struct tile {
     const float *a;
     ptrdiff_t lda;
     const float *panel;
+    /// The panel the next tiles will read: streamed into cache while this one computes.
+    const float *next_panel;
     const float *bias;
     const float *residual;
     float *out;
@@ -78,7 +80,11 @@ CSSS_AVX2 static inline __attribute__((always_inline)) void tile_avx2(const int 
     }
     const float *restrict a = t->a;
     const float *restrict w = t->panel;
-    for (int kk = 0; kk < t->k; ++kk, w += PANEL) {
+    const char *next = (const char *)t->next_panel;
+    for (int kk = 0; kk < t->k; ++kk, w += PANEL, next += PANEL * sizeof(float)) {
+        // One cache line of the next panel per step: weights stream from memory at batch 1, and the
+        // hardware prefetcher alone leaves this loop waiting on them.
+        _mm_prefetch(next, _MM_HINT_T0);
         const __m256 w0 = _mm256_loadu_ps(w);
         const __m256 w1 = vectors == 2 ? _mm256_loadu_ps(w + 8) : w0;
         for (int r = 0; r < rows; ++r) {
@@ -138,6 +144,7 @@ void csss_gemm(csss_isa isa, int m_begin, int m_end, int panel_begin, int panel_
                 .k = k,
                 .lda = lda,
                 .panel = packed + (size_t)p * k * PANEL,
+                .next_panel = packed + (size_t)(p + 1 < panel_end ? p + 1 : p) * k * PANEL,
                 .bias = epilogue->bias + col,
                 .ldo = n,
             };
