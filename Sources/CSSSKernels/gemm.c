@@ -95,12 +95,36 @@ CSSS_AVX2 static inline __attribute__((always_inline)) void tile_avx2(const int 
             }
         }
     }
+    // The epilogue reads its constants once, before the first store (which, for all the compiler knows,
+    // could change them), and tests for the residual and a partial panel once per tile, not per vector.
+    const __m256 lo = _mm256_set1_ps(e->lo), hi = _mm256_set1_ps(e->hi);
+    for (int r = 0; r < rows; ++r) {
+        for (int v = 0; v < vectors; ++v) {
+            acc[r][v] = _mm256_min_ps(_mm256_max_ps(acc[r][v], lo), hi);
+        }
+    }
+    if (t->residual) {
+        const __m256 post_lo = _mm256_set1_ps(e->post_lo), post_hi = _mm256_set1_ps(e->post_hi);
+        for (int r = 0; r < rows; ++r) {
+            for (int v = 0; v < vectors; ++v) {
+                const int count = t->cols - 8 * v < 8 ? t->cols - 8 * v : 8;
+                const __m256 sum = _mm256_add_ps(acc[r][v], csss_load_partial(t->residual + r * t->ldo + 8 * v, count));
+                acc[r][v] = _mm256_min_ps(_mm256_max_ps(sum, post_lo), post_hi);
+            }
+        }
+    }
+    if (t->cols == 8 * vectors) {
+        for (int r = 0; r < rows; ++r) {
+            for (int v = 0; v < vectors; ++v) {
+                _mm256_storeu_ps(t->out + r * t->ldo + 8 * v, acc[r][v]);
+            }
+        }
+        return;
+    }
     for (int r = 0; r < rows; ++r) {
         for (int v = 0; v < vectors; ++v) {
             const int count = t->cols - 8 * v < 8 ? t->cols - 8 * v : 8;
-            const float *residual = t->residual ? t->residual + r * t->ldo + 8 * v : NULL;
-            csss_store_partial(t->out + r * t->ldo + 8 * v, csss_epilogue_finish8(e, acc[r][v], residual, count),
-                               count);
+            csss_store_partial(t->out + r * t->ldo + 8 * v, acc[r][v], count);
         }
     }
 }

@@ -98,6 +98,56 @@ struct KernelTests {
         }
     }
 
+    /// An inverted-residual block: input size and channels, expanded channels (`nil`: no expansion),
+    /// output channels and stride.
+    struct BlockCase: Sendable, CustomTestStringConvertible {
+        var height: Int, width: Int, channels: Int, hidden: Int?, outputs: Int, stride: Int
+
+        var testDescription: String {
+            "\(height)×\(width)×\(channels) → \(hidden.map(String.init) ?? "-") → \(outputs) stride \(stride)"
+        }
+    }
+
+    @Test("an inverted-residual block run row by row matches the reference, on one thread and two",
+          arguments: Path.allCases, [
+              BlockCase(height: 9, width: 11, channels: 8, hidden: 48, outputs: 8, stride: 1),
+              BlockCase(height: 12, width: 10, channels: 16, hidden: 96, outputs: 24, stride: 2),
+              BlockCase(height: 13, width: 7, channels: 5, hidden: 20, outputs: 5, stride: 1),
+              BlockCase(height: 11, width: 9, channels: 12, hidden: 37, outputs: 19, stride: 2),
+              BlockCase(height: 10, width: 10, channels: 32, hidden: nil, outputs: 16, stride: 1),
+              BlockCase(height: 6, width: 8, channels: 24, hidden: nil, outputs: 24, stride: 1),
+          ])
+    func invertedResidual(path: Path, block: BlockCase) throws {
+        var builder = GraphBuilder(seed: 18)
+        builder.add("input", .input(height: block.height, width: block.width, channels: block.channels), inputs: [])
+        if let hidden = block.hidden {
+            builder.convolution("expand", in: block.channels, out: hidden, kernel: 1)
+            builder.normalization("expand_BN", channels: hidden)
+            builder.relu6("expand_relu")
+        }
+        if block.stride == 2 {
+            builder.add("pad", .zeroPadding(top: 0, bottom: 1, left: 0, right: 1))
+        }
+        let hidden = block.hidden ?? block.channels
+        builder.depthwise("depthwise", channels: hidden, stride: block.stride)
+        builder.normalization("depthwise_BN", channels: hidden)
+        builder.relu6("depthwise_relu")
+        builder.convolution("project", in: hidden, out: block.outputs, kernel: 1)
+        builder.normalization("project_BN", channels: block.outputs)
+        if block.stride == 1, block.channels == block.outputs {
+            builder.add("add", .add, inputs: ["input", "project_BN"])
+        }
+        let graph = ModelGraph(name: "block", layers: builder.layers, outputName: builder.last)
+        let input = Tensor.random([3, block.height, block.width, block.channels], seed: 9)
+        let reference = ReferenceEvaluator.evaluate(graph, input: input)[builder.last]
+        for threads in [1, 2] {
+            let network = try Network(graph: graph, inputSize: nil, threads: threads, keeping: [], isa: path.isa,
+                                      fusionThreshold: 0)
+            #expect(network.program.steps.map(\.step.kind) == [.invertedResidual])
+            expectClose(try network.run(input).outputs, reference, "\(threads) threads")
+        }
+    }
+
     @Test("a general convolution (im2col and GEMM) matches the reference", arguments: Path.allCases)
     func general(path: Path) throws {
         let cases: [(kernel: (Int, Int), stride: Int, dilation: Int, padding: Padding)] = [

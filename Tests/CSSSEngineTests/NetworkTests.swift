@@ -39,16 +39,27 @@ struct NetworkTests {
 
     @Test("fusion leaves one step per convolution, and a tap between two layers splits them again")
     func fusion() throws {
-        let fused = try Network(graph: Self.mobileNet).program.steps
+        let fused = try GraphLowering.program(for: Self.mobileNet, inputSize: nil, taps: []).steps
         // 52 convolutions, then pooling, the Dense layer and its softmax.
         #expect(fused.count == 55)
         #expect(fused.allSatisfy { $0.step.kind != .elementwise })
         #expect(fused.first { $0.layers.contains("block_2_add") }?.layers.first == "block_2_project")
         #expect(fused.first { $0.layers.contains("block_1_pad") } == nil, "the padding folds into the depthwise")
 
-        let tapped = try Network(graph: Self.mobileNet, keeping: ["block_16_project"]).program.steps
+        let tapped = try GraphLowering.program(for: Self.mobileNet, inputSize: nil, taps: ["block_16_project"]).steps
         #expect(tapped.count == 56)
         #expect(tapped.filter { $0.step.kind == .elementwise }.map(\.layers) == [["block_16_project_BN"]])
+    }
+
+    @Test("the blocks with the largest expanded tensors run row by row, unless a tap needs their insides")
+    func blockFusion() throws {
+        let blocks = try Network(graph: Self.mobileNet).program.steps.filter { $0.step.kind == .invertedResidual }
+        #expect(blocks.map { $0.layers.first! } == ["expanded_conv_depthwise", "block_1_expand", "block_2_expand",
+                                                    "block_3_expand"])
+        #expect(blocks[2].layers.last == "block_2_add")
+
+        let tapped = try Network(graph: Self.mobileNet, keeping: ["block_1_depthwise_relu"]).program.steps
+        #expect(!tapped.contains { $0.step.kind == .invertedResidual && $0.layers.contains("block_1_expand") })
     }
 
     @Test("a BatchNormalization folded into a convolution or Dense layer equals the unfolded layers")

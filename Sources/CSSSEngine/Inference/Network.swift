@@ -56,10 +56,12 @@ public final class Network: @unchecked Sendable {
         try self.init(graph: graph, inputSize: inputSize, threads: threads, keeping: taps, isa: csss_best_isa())
     }
 
-    /// Compiles `graph` for the kernels of `isa`; tests use it to run the portable kernels.
+    /// Compiles `graph` for the kernels of `isa`, fusing inverted-residual blocks whose depthwise reads at
+    /// least `fusionThreshold` floats per image; tests use it to run the portable kernels and small blocks.
     init(graph: ModelGraph, inputSize: (height: Int, width: Int)?, threads: Int, keeping taps: Set<String>,
-         isa: csss_isa) throws(NetworkError) {
-        program = try GraphLowering.program(for: graph, inputSize: inputSize, taps: taps)
+         isa: csss_isa, fusionThreshold: Int = BlockFusion.minimumExpandedCount) throws(NetworkError) {
+        program = BlockFusion.fuse(try GraphLowering.program(for: graph, inputSize: inputSize, taps: taps),
+                                   threshold: fusionThreshold)
         inputShape = (program.inputShape[0], program.inputShape[1], program.inputShape[2])
         self.isa = isa
         guard let team = ThreadTeam(size: max(threads, 1)) else { throw .threadsUnavailable(threads) }

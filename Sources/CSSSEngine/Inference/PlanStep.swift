@@ -27,6 +27,8 @@ public enum StepKind: String, Sendable, CaseIterable {
     case depthwise
     /// Any other convolution: a direct kernel for few input channels, or im2col and GEMM.
     case convolution
+    /// A whole inverted-residual block (expand, depthwise, project) run row by row in one pass.
+    case invertedResidual
     /// Elementwise layers and data movement that could not be fused: affine maps, activations,
     /// additions, padding.
     case elementwise

@@ -78,6 +78,36 @@ typedef struct csss_conv_geometry {
 void csss_depthwise(csss_isa isa, const csss_conv_geometry *g, int row_begin, int row_end,
                     const float *in, const float *weights, float *out, const csss_epilogue *epilogue);
 
+/* ---- Inverted-residual block ------------------------------------------------------------------- */
+
+/// The three convolutions of an inverted-residual block, run together row by row so the expanded
+/// tensor never leaves the cache: a 1×1 expansion GEMM (absent in a block that starts with its
+/// depthwise), the depthwise, and a 1×1 projection GEMM whose epilogue may add the residual.
+typedef struct csss_block {
+    /// The depthwise convolution over the expanded image (its `in_c` is the expanded width).
+    const csss_conv_geometry *depthwise;
+    /// Channels of the block's input: the expansion's `k`.
+    int in_c;
+    /// Packed by `csss_gemm_pack`; NULL when the depthwise reads the input directly.
+    const float *expand_weights;
+    /// Without a residual.
+    const csss_epilogue *expand;
+    const float *depthwise_weights;
+    /// Without a residual.
+    const csss_epilogue *depthwise_epilogue;
+    int out_c;
+    const float *project_weights;
+    /// Its residual, if any, covers the whole batch like the output.
+    const csss_epilogue *project;
+} csss_block;
+
+/// The floats of scratch one caller of `csss_block_run` needs: a ring of expanded rows and a depthwise row.
+size_t csss_block_scratch_count(const csss_block *block);
+
+/// Computes output rows `[row_begin, row_end)` over `batch × out_h` of the block.
+void csss_block_run(csss_isa isa, const csss_block *block, int row_begin, int row_end, const float *in, float *out,
+                float *scratch);
+
 /* ---- Direct convolution for few input channels (the stem) -------------------------------------- */
 
 /// The number of floats `csss_direct_conv_pack` writes.
