@@ -11,7 +11,7 @@ import Foundation
 /// let features = output.activations["out_relu"] // [N, 5, 5, 1280]
 /// ```
 ///
-/// A batch is spread over the threads a whole image per thread; images left over (and a single image)
+/// A batch is spread over the threads a whole image at a time; images left over (and a single image)
 /// are split layer by layer across all threads. Buffers are allocated on the first run of each batch
 /// size and reused by later runs.
 ///
@@ -96,41 +96,38 @@ public final class Network: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let results = BatchResults(program: program, images: count)
-        let lanes = team.size
-        if lanes == 1 {
-            preparePlans(lane: 0, images: count)
-            runLane(0, images: 0..<count, input: input, into: results)
-            return results.networkOutput
-        }
-        // Whole images per thread first, then what is left (fewer images than threads) split layer by layer.
-        let perLane = count / lanes
-        if perLane > 0 {
-            for lane in 0..<lanes {
-                preparePlans(lane: lane, images: perLane)
+        // Whole images per thread first, handed out as the threads ask for them, so one slowed down by
+        // another process takes fewer; then what is left (fewer images than threads) split layer by layer.
+        let spread = count / team.size * team.size
+        if spread > 0 {
+            for lane in 0..<team.size {
+                preparePlans(lane: lane, images: spread)
             }
             team.run { member, _ in
-                runLane(member, images: member * perLane..<(member + 1) * perLane, input: input, into: results)
+                while case let chunk = team.claim(), chunk * Self.imagesPerChunk < spread {
+                    let first = chunk * Self.imagesPerChunk
+                    runChunk(on: member, images: first..<min(first + Self.imagesPerChunk, spread), input: input,
+                             into: results)
+                }
             }
         }
-        if perLane * lanes < count {
-            runTogether(images: perLane * lanes..<count, input: input, into: results)
+        if spread < count {
+            runTogether(images: spread..<count, input: input, into: results)
         }
         return results.networkOutput
     }
 
-    /// Runs `images` on one member, a chunk at a time.
-    private func runLane(_ lane: Int, images: Range<Int>, input: UnsafePointer<Float>, into results: BatchResults) {
-        for first in stride(from: images.lowerBound, to: images.upperBound, by: Self.imagesPerChunk) {
-            let batch = min(Self.imagesPerChunk, images.upperBound - first)
-            // Prepared before the lanes started, so this read does not race with a write.
-            let plan = plans[PlanKey(batch: batch, lane: lane)]!
-            let workspace = plan.workspace(input: input + first * program.storageCounts[0], isa: isa, members: 1)
-            plan.run(in: workspace, member: 0, of: 1, barrier: {})
-            plan.copyResults(of: workspace, into: results, firstImage: first)
-        }
+    /// Runs `images` on member `lane` alone.
+    private func runChunk(on lane: Int, images: Range<Int>, input: UnsafePointer<Float>, into results: BatchResults) {
+        // Prepared before the team started, so this read does not race with a write.
+        let plan = plans[PlanKey(batch: images.count, lane: lane)]!
+        let workspace = plan.workspace(input: input + images.lowerBound * program.storageCounts[0], isa: isa,
+                                       members: 1)
+        plan.run(in: workspace, member: 0, of: 1, barrier: {})
+        plan.copyResults(of: workspace, into: results, firstImage: images.lowerBound)
     }
 
-    /// Creates the plans `runLane` needs for `images` images on `lane`.
+    /// Creates the plans `runChunk` needs for `images` images handed out a chunk at a time to `lane`.
     private func preparePlans(lane: Int, images: Int) {
         for batch in Set([min(images, Self.imagesPerChunk), images % Self.imagesPerChunk]) where batch > 0 {
             _ = plan(batch: batch, lane: lane)

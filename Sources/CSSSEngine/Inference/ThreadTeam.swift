@@ -37,4 +37,9 @@ final class ThreadTeam: @unchecked Sendable {
     func barrier() {
         csss_team_barrier(team)
     }
+
+    /// The next of 0, 1, 2, … handed out across the members of the current run.
+    func claim() -> Int {
+        Int(csss_team_claim(team))
+    }
 }

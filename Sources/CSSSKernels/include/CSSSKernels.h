@@ -164,7 +164,8 @@ void csss_softmax(int row_begin, int row_end, int count, const float *in, float 
 
 /// A team of threads that run one function together and meet at barriers: a layer-by-layer plan is
 /// executed by every member, each taking its share of each layer and waiting at a barrier before the
-/// next. Members after the first are long-lived threads that sleep between runs.
+/// next. Members after the first are long-lived threads that sleep between runs. Waits spin briefly,
+/// then sleep, so a team shares busy cores gracefully.
 typedef struct csss_team csss_team;
 
 /// The work each member runs: `member` in `[0, size)`.
@@ -182,6 +183,10 @@ void csss_team_run(csss_team *team, csss_team_work work, void *context);
 
 /// Waits until every member has reached this barrier. Call only from inside `work`, from all members.
 void csss_team_barrier(csss_team *team);
+
+/// Hands out 0, 1, 2, … across the members of the current run, each number once, so members can share
+/// out work dynamically: one slowed by another process on its core simply claims less.
+int csss_team_claim(csss_team *team);
 
 /// Stops and joins the threads and frees the team.
 void csss_team_destroy(csss_team *team);
