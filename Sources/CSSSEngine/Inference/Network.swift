@@ -86,8 +86,8 @@ public final class Network: @unchecked Sendable {
     public func run(_ images: UnsafeBufferPointer<Float>, count: Int) throws(NetworkError) -> NetworkOutput {
         let expected = [inputShape.height, inputShape.width, inputShape.channels]
         guard count > 0, let base = images.baseAddress, images.count == count * program.storageCounts[0] else {
-            throw .inputShapeMismatch(layer: program.inputLayer, expected: expected,
-                                      actual: [images.count / max(program.storageCounts[0], 1)] + expected)
+            // The buffer has no shape of its own; report it as the flat run of floats it is.
+            throw .inputShapeMismatch(layer: program.inputLayer, expected: expected, actual: [images.count])
         }
         return run(images: base, count: count)
     }
