@@ -4,6 +4,7 @@
 /* Helpers shared by the kernel files; not part of the public header. */
 
 #include "CSSSKernels.h"
+#include <stdbool.h>
 
 /// The AVX2 code is compiled only for x86; elsewhere every kernel runs its portable form.
 #if defined(__x86_64__) || defined(__i386__)

@@ -12,7 +12,6 @@
  */
 
 #include <stddef.h>
-#include <stdbool.h>
 
 #ifdef __cplusplus
 extern "C" {
