@@ -22,7 +22,6 @@ let package = Package(
     ],
     targets: [
         // Thin C targets: each only imports a system library or holds a SIMD kernel.
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
@@ -31,7 +30,7 @@ let package = Package(
         .target(
             name: "CSSSEngine",
             dependencies: [
-                "COpenBLAS", "CPNG", "CTurboJPEG", "CHDF5", "CSSSKernels",
+                "CPNG", "CTurboJPEG", "CHDF5", "CSSSKernels",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: optimisedSwift

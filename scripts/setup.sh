@@ -5,7 +5,6 @@ set -euo pipefail
 
 CSSS_DEBIAN_PACKAGES=(
   pkg-config
-  libopenblas-dev   # cblas_sgemm for pointwise convolutions and dense layers
   libpng-dev        # PNG decoding
   libturbojpeg0-dev # JPEG decoding (islow IDCT, bit-exact with Pillow's libjpeg-turbo)
   libhdf5-dev       # Keras .h5 and .keras weight files
