@@ -1,3 +1,4 @@
+import CSSSTestSupport
 import Foundation
 
 /// Runs the built `csss` executable as a user would, capturing what it prints.
@@ -23,9 +24,8 @@ struct CommandRunner {
         var base = ProcessInfo.processInfo.environment
         for key in ["MODEL_PATH", "LABELS_PATH", "CONFIDENCE_THRESHOLD"] { base[key] = nil }
         process.environment = base.merging(environment) { $1 }
-        let folder = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("csss-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        process.currentDirectoryURL = folder
+        let scratch = directory == nil ? try TemporaryFolder("csss-cli") : nil
+        process.currentDirectoryURL = directory ?? scratch?.url
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error
@@ -34,6 +34,7 @@ struct CommandRunner {
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        withExtendedLifetime(scratch) {}
         return Result(status: process.terminationStatus,
                       standardOutput: String(decoding: outputData, as: UTF8.self),
                       standardError: String(decoding: errorData, as: UTF8.self))

@@ -8,13 +8,11 @@ struct ModelErrorCommandTests {
     @Test("a model with an unknown layer gives one line of error naming the layer",
           .enabled(if: Fixtures.available, Fixtures.missingReason))
     func unknownLayer() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("csss-model-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try TemporaryFolder("csss-model")
 
         // The seed's real .keras archive with one layer's class changed to one the engine does not run.
         let original = try Archive(url: Fixtures.url("models/seed_mnv2_224.keras"), accessMode: .read)
-        let broken = folder.appendingPathComponent("broken.keras")
+        let broken = folder.file("broken.keras")
         let copy = try Archive(url: broken, accessMode: .create)
         for entry in original {
             var contents = Data()

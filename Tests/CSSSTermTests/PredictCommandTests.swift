@@ -41,10 +41,8 @@ struct PredictCommandTests {
     @Test("a bad image among good ones is reported in one line, the others still run, and the exit status is 1",
           .enabled(if: Fixtures.available, Fixtures.missingReason))
     func badImageAmongGoodOnes() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("csss-bad-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let notAnImage = folder.appendingPathComponent("notes.png")
+        let folder = try TemporaryFolder("csss-bad")
+        let notAnImage = folder.file("notes.png")
         try Data("this is a text file, not a scan\n".utf8).write(to: notAnImage)
         let good = Fixtures.url("images/cxr/\(Fixtures.chestXRayStems[0]).jpeg").path
 
@@ -60,13 +58,11 @@ struct PredictCommandTests {
     @Test("a truncated PNG gives one clear line of error naming it",
           .enabled(if: Fixtures.available, Fixtures.missingReason))
     func truncatedPNG() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("csss-trunc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try TemporaryFolder("csss-trunc")
         // A real PNG cut in half: signature and IHDR intact, image data missing.
         let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
                         0, 0, 0, 64, 0, 0, 0, 64, 8, 0, 0, 0, 0, 0x8F, 0x02, 0x2E, 0x02, 0, 0, 1])
-        let truncated = folder.appendingPathComponent("cut.png")
+        let truncated = folder.file("cut.png")
         try png.write(to: truncated)
         let result = try CommandRunner.run(
             ["predict", "--model", Fixtures.url(Self.model).path, "--labels", Fixtures.url(Self.labels).path, truncated.path])
@@ -85,16 +81,14 @@ struct PredictCommandTests {
     @Test("MODEL_PATH and LABELS_PATH are read from ./.env",
           .enabled(if: Fixtures.available, Fixtures.missingReason))
     func settingsFromDotEnv() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("csss-dotenv-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try TemporaryFolder("csss-dotenv")
         try Data("""
             MODEL_PATH=\(Fixtures.url(Self.model).path)
             LABELS_PATH=\(Fixtures.url(Self.labels).path)
             CONFIDENCE_THRESHOLD=0.0
-            """.utf8).write(to: folder.appendingPathComponent(".env"))
+            """.utf8).write(to: folder.file(".env"))
         let result = try CommandRunner.run(
-            ["predict", "--json", Fixtures.url("images/cxr/\(Fixtures.chestXRayStems[0]).jpeg").path], in: folder)
+            ["predict", "--json", Fixtures.url("images/cxr/\(Fixtures.chestXRayStems[0]).jpeg").path], in: folder.url)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains(#""low_confidence":false"#))
     }
