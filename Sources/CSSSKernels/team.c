@@ -13,6 +13,7 @@
 
 #define _POSIX_C_SOURCE 200809L  // clock_gettime
 
+#include <stdint.h>
 #include "internal.h"
 #include <pthread.h>
 #include <stdatomic.h>
