@@ -1,0 +1,112 @@
+/// The look-up tables of all CLAHE tiles, 256 bytes per tile, tiles row-major: OpenCV's
+/// `CLAHE_CalcLut_Body` (clahe.cpp), then its `CLAHE_Interpolation_Body` in ``interpolate(_:)``.
+struct TileLUTs {
+    static let binCount = 256
+
+    let geometry: TileGeometry
+    /// `tables[tile * 256 + level]`.
+    let tables: [UInt8]
+
+    init(_ source: EightBitGray, geometry: TileGeometry, clipLimit: Double) {
+        self.geometry = geometry
+        let histograms = Self.histograms(of: Self.padded(source, to: geometry), geometry: geometry)
+        let tileArea = geometry.tileArea
+        // `static_cast<int>(clipLimit_ * tileSizeTotal / histSize)`: double arithmetic, truncated.
+        let binLimit = clipLimit > 0 ? max(Int(clipLimit * Double(tileArea) / Double(Self.binCount)), 1) : 0
+        // `static_cast<float>(histSize - 1) / tileSizeTotal`, a float32 division.
+        let lutScale = Float(Self.binCount - 1) / Float(tileArea)
+        var tables = [UInt8](repeating: 0, count: histograms.count)
+        tables.withUnsafeMutableBufferPointer { tables in
+            histograms.withUnsafeBufferPointer { histograms in
+                for start in stride(from: 0, to: histograms.count, by: Self.binCount) {
+                    var histogram = Array(histograms[start..<start + Self.binCount])
+                    if binLimit > 0 { Self.clip(&histogram, at: binLimit) }
+                    var sum: Int32 = 0
+                    for bin in 0..<Self.binCount {
+                        sum &+= histogram[bin]
+                        tables[start &+ bin] = roundedHalfToEvenByte(Float(sum) * lutScale)
+                    }
+                }
+            }
+        }
+        self.tables = tables
+    }
+
+    /// Caps every bin at `limit` and hands the excess back: an equal share to every bin, then one more to
+    /// every `256 / residual`-th bin from 0 until the remainder is used up (clahe.cpp, "redistribute
+    /// clipped pixels": `redistBatch`, `residual`, `residualStep`).
+    static func clip(_ histogram: inout [Int32], at limit: Int) {
+        let limit = Int32(limit)
+        var clipped: Int32 = 0
+        for bin in 0..<binCount where histogram[bin] > limit {
+            clipped &+= histogram[bin] &- limit
+            histogram[bin] = limit
+        }
+        let batch = clipped / Int32(binCount)
+        var residual = Int(clipped) - Int(batch) * binCount
+        for bin in 0..<binCount { histogram[bin] &+= batch }
+        guard residual > 0 else { return }
+        let step = max(binCount / residual, 1)
+        var bin = 0
+        while bin < binCount && residual > 0 {
+            histogram[bin] &+= 1
+            bin += step
+            residual -= 1
+        }
+    }
+
+    /// One 256-bin histogram per tile, counted over the padded image row by row.
+    private static func histograms(of padded: EightBitGray, geometry: TileGeometry) -> [Int32] {
+        var histograms = [Int32](repeating: 0, count: geometry.columns * geometry.rows * binCount)
+        histograms.withUnsafeMutableBufferPointer { histograms in
+            padded.pixels.withUnsafeBufferPointer { pixels in
+                for y in 0..<padded.height {
+                    let row = y &* padded.width
+                    let tileRowStart = (y / geometry.tileHeight) &* geometry.columns
+                    for tileColumn in 0..<geometry.columns {
+                        let histogram = (tileRowStart &+ tileColumn) &* binCount
+                        let start = row &+ tileColumn &* geometry.tileWidth
+                        for x in start..<start &+ geometry.tileWidth {
+                            histograms[histogram &+ Int(pixels[x])] &+= 1
+                        }
+                    }
+                }
+            }
+        }
+        return histograms
+    }
+
+    /// The image extended at the right and bottom to the padded size by `BORDER_REFLECT_101`
+    /// (… c d | c b …, the edge pixel not repeated); the image itself when no padding is needed.
+    private static func padded(_ source: EightBitGray, to geometry: TileGeometry) -> EightBitGray {
+        guard geometry.paddedWidth != source.width || geometry.paddedHeight != source.height else { return source }
+        let columns = (0..<geometry.paddedWidth).map { reflect101($0, length: source.width) }
+        let rows = (0..<geometry.paddedHeight).map { reflect101($0, length: source.height) }
+        let sourceWidth = source.width
+        var pixels = [UInt8](repeating: 0, count: geometry.paddedWidth * geometry.paddedHeight)
+        pixels.withUnsafeMutableBufferPointer { pixels in
+            source.pixels.withUnsafeBufferPointer { source in
+                var index = 0
+                for row in rows {
+                    let sourceRow = row &* sourceWidth
+                    for column in columns {
+                        pixels[index] = source[sourceRow &+ column]
+                        index &+= 1
+                    }
+                }
+            }
+        }
+        return EightBitGray(width: geometry.paddedWidth, height: geometry.paddedHeight, pixels: pixels)
+    }
+
+    /// OpenCV's `borderInterpolate(p, length, BORDER_REFLECT_101)`: mirrors about the edge pixel, again and
+    /// again when the padding is longer than the image.
+    static func reflect101(_ position: Int, length: Int) -> Int {
+        guard length > 1 else { return 0 }
+        var position = position
+        while position < 0 || position >= length {
+            position = position < 0 ? -position : 2 * length - 2 - position
+        }
+        return position
+    }
+}

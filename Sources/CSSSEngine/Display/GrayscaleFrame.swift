@@ -1,0 +1,99 @@
+/// One grayscale frame as a DICOM file stores it, with the attributes that say how to display it: the
+/// input of ``DisplayPipeline``.
+///
+/// A DICOM reader fills it from the Image Pixel Module (Rows, Columns, Bits Stored, Pixel Representation,
+/// Photometric Interpretation), the Modality LUT Module and the VOI LUT Module of the file, one frame at a
+/// time. Stored values are the decoded samples with unused high bits already cleared or sign-extended
+/// (pydicom's default decode), row-major from the top left.
+///
+/// ```swift
+/// let frame = try GrayscaleFrame(width: 512, height: 512, storedValues: pixels,   // [Int16] from the file
+///                                bitsStored: 12, isSigned: true, photometric: .monochrome2,
+///                                modality: .rescale(slope: 1, intercept: -1024),
+///                                windows: [try VOIWindow(center: 40, width: 400)])
+/// ```
+public struct GrayscaleFrame: Sendable, Equatable {
+    /// Photometric Interpretation (0028,0004) of a grayscale image.
+    public enum Photometric: Sendable, Equatable {
+        /// `MONOCHROME1`: the lowest value is white (PS3.3 C.7.6.3.1.2); display inverts it after VOI.
+        case monochrome1
+        /// `MONOCHROME2`: the lowest value is black.
+        case monochrome2
+    }
+
+    /// Columns (0028,0011).
+    public let width: Int
+    /// Rows (0028,0010).
+    public let height: Int
+    /// The stored pixel values, `width × height` of them, row-major.
+    public let storedValues: [Int64]
+    /// Bits Stored (0028,0101): 1…32.
+    public let bitsStored: Int
+    /// Pixel Representation (0028,0103) is 1: values are two's complement.
+    public let isSigned: Bool
+    /// Whether low values are white or black.
+    public let photometric: Photometric
+    /// How stored values become modality values.
+    public let modality: ModalityLUT
+    /// The file's windows, in the order of Window Center/Width's values; empty when it has none.
+    public let windows: [VOIWindow]
+
+    /// A frame of stored values.
+    ///
+    /// - Throws: ``DisplayError/frameSizeMismatch(width:height:valueCount:)`` when the size is not positive
+    ///   or the values do not fill it; ``DisplayError/unsupportedBitsStored(_:)`` outside 1…32.
+    public init(width: Int, height: Int, storedValues: [Int64], bitsStored: Int, isSigned: Bool,
+                photometric: Photometric, modality: ModalityLUT = .identity,
+                windows: [VOIWindow] = []) throws(DisplayError) {
+        guard width > 0, height > 0, storedValues.count == width * height else {
+            throw .frameSizeMismatch(width: width, height: height, valueCount: storedValues.count)
+        }
+        guard (1...32).contains(bitsStored) else { throw .unsupportedBitsStored(bitsStored) }
+        self.width = width
+        self.height = height
+        self.storedValues = storedValues
+        self.bitsStored = bitsStored
+        self.isSigned = isSigned
+        self.photometric = photometric
+        self.modality = modality
+        self.windows = windows
+    }
+
+    /// A frame from samples of any integer type, as a decoder returns them (`[UInt16]`, `[Int16]`, …).
+    public init<Samples: Collection>(width: Int, height: Int, storedValues: Samples, bitsStored: Int,
+                                     isSigned: Bool, photometric: Photometric, modality: ModalityLUT = .identity,
+                                     windows: [VOIWindow] = []) throws(DisplayError)
+    where Samples.Element: BinaryInteger {
+        try self.init(width: width, height: height, storedValues: storedValues.map { Int64($0) },
+                      bitsStored: bitsStored, isSigned: isSigned, photometric: photometric,
+                      modality: modality, windows: windows)
+    }
+
+    /// The values Bits Stored and Pixel Representation allow: 0…2^bits − 1, or −2^(bits−1)…2^(bits−1) − 1.
+    public var storedRange: ClosedRange<Int64> {
+        isSigned ? -(1 << (bitsStored - 1))...(1 << (bitsStored - 1)) - 1 : 0...(1 << bitsStored) - 1
+    }
+
+    /// What pydicom's `apply_voi_lut` maps a window onto for this frame: the stored range through the
+    /// rescale, or 0…2^depth − 1 after a Modality LUT table. For comparing with pydicom only; display
+    /// uses ``VOIOutputRange/eightBit``.
+    public var voiOutputRange: VOIOutputRange { modality.outputRange(ofStored: storedRange) }
+
+    /// The modality value of every pixel: pydicom's `apply_modality_lut`, in float64.
+    public func modalityValues() -> [Double] {
+        storedValues.map(modality.modalityValue(of:))
+    }
+
+    /// The smallest and largest modality value in the frame.
+    func modalityExtremes() -> (minimum: Double, maximum: Double) {
+        storedValues.withUnsafeBufferPointer { stored in
+            var minimum = Double.infinity, maximum = -Double.infinity
+            for value in stored {
+                let modality = modality.modalityValue(of: value)
+                minimum = min(minimum, modality)
+                maximum = max(maximum, modality)
+            }
+            return (minimum, maximum)
+        }
+    }
+}
