@@ -1,5 +1,8 @@
 /// The look-up tables of all CLAHE tiles, 256 bytes per tile, tiles row-major: OpenCV's
 /// `CLAHE_CalcLut_Body` (clahe.cpp), then its `CLAHE_Interpolation_Body` in ``interpolate(_:)``.
+///
+/// The rounding helper at the end of this file sits beside the loops that call it, so that it is inlined
+/// in debug builds too, which compile each file on its own.
 struct TileLUTs {
     static let binCount = 256
 
@@ -109,4 +112,80 @@ struct TileLUTs {
         }
         return position
     }
+}
+
+extension TileLUTs {
+    /// Maps every pixel through the tables of the four tiles whose centres surround it, weighted bilinearly:
+    /// OpenCV's `CLAHE_Interpolation_Body` (clahe.cpp) in its float32 operation order. Pixels outside the
+    /// outermost centres use the nearest tiles' tables, with their weights unchanged.
+    func interpolate(_ source: EightBitGray) -> EightBitGray {
+        let columns = ColumnBlend.taps(width: source.width, geometry: geometry)
+        let inverseTileHeight = 1 / Float(geometry.tileHeight)
+        let tableRowStride = geometry.columns &* Self.binCount
+        var output = [UInt8](repeating: 0, count: source.pixels.count)
+        output.withUnsafeMutableBufferPointer { output in
+            source.pixels.withUnsafeBufferPointer { pixels in
+                tables.withUnsafeBufferPointer { tables in
+                    columns.withUnsafeBufferPointer { columns in
+                        for y in 0..<source.height {
+                            // `tyf = y * inv_th - 0.5f`; the weights come from the unclamped tile index.
+                            let tyf = Float(y) * inverseTileHeight - 0.5
+                            let above = Int(tyf.rounded(.down))
+                            let ya = tyf - Float(above), ya1 = 1 - ya
+                            let upper = max(above, 0) &* tableRowStride
+                            let lower = min(above &+ 1, geometry.rows &- 1) &* tableRowStride
+                            let row = y &* source.width
+                            for x in 0..<source.width {
+                                let level = Int(pixels[row &+ x]), column = columns[x]
+                                let left = Int(column.leftTable) &+ level, right = Int(column.rightTable) &+ level
+                                // `(lut1[ind1] * xa1 + lut1[ind2] * xa) * ya1 + (lut2[ind1] * xa1 + lut2[ind2] * xa) * ya`
+                                let top = Float(tables[upper &+ left]) * column.leftWeight
+                                    + Float(tables[upper &+ right]) * column.rightWeight
+                                let bottom = Float(tables[lower &+ left]) * column.leftWeight
+                                    + Float(tables[lower &+ right]) * column.rightWeight
+                                output[row &+ x] = roundedHalfToEvenByte(top * ya1 + bottom * ya)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return EightBitGray(width: source.width, height: source.height, pixels: output)
+    }
+}
+
+/// One column's share of the blend: where the left and right tiles' tables start within a row of tiles,
+/// and their weights, computed once per image as OpenCV does in the `CLAHE_Interpolation_Body` constructor.
+private struct ColumnBlend {
+    let leftTable: Int32
+    let rightTable: Int32
+    /// `xa1 = 1 − xa`.
+    let leftWeight: Float
+    /// `xa = txf − floor(txf)`.
+    let rightWeight: Float
+
+    static func taps(width: Int, geometry: TileGeometry) -> [ColumnBlend] {
+        let inverseTileWidth = 1 / Float(geometry.tileWidth)
+        return (0..<width).map { x in
+            // `txf = x * inv_tw - 0.5f` with `inv_tw = 1.0f / tileSize.width`: a float32 reciprocal, not a division.
+            let txf = Float(x) * inverseTileWidth - 0.5
+            let left = Int(txf.rounded(.down))
+            let xa = txf - Float(left)
+            return ColumnBlend(leftTable: Int32(max(left, 0) &* TileLUTs.binCount),
+                               rightTable: Int32(min(left &+ 1, geometry.columns &- 1) &* TileLUTs.binCount),
+                               leftWeight: 1 - xa, rightWeight: xa)
+        }
+    }
+}
+
+/// OpenCV's `saturate_cast<uchar>(float)` for the non-negative values CLAHE produces: `cvRound`, which is
+/// `cvtss2si` under the default rounding mode (half to even), then clamped to 255.
+///
+/// Adding 2²³ makes the float unit round to an integer, half to even, and leaves that integer in the low
+/// mantissa bits; reading it from there needs no float-to-integer conversion with its range check, nor a
+/// call to `rintf` (baseline x86-64 has no rounding instruction), so the loops that use it vectorise.
+@inline(__always)
+private func roundedHalfToEvenByte(_ value: Float) -> UInt8 {
+    let integer = (value + 0x1p23).bitPattern & 0x7F_FFFF
+    return UInt8(truncatingIfNeeded: min(integer, 255))
 }

@@ -52,14 +52,9 @@ public struct DisplayPipeline: Sendable, Equatable {
         let voi = try window(for: frame)
         let inverted = frame.photometric == .monochrome1
         let modality = frame.modality
-        var levels = [UInt8](repeating: 0, count: frame.storedValues.count)
-        levels.withUnsafeMutableBufferPointer { levels in
-            frame.storedValues.withUnsafeBufferPointer { stored in
-                for index in 0..<stored.count {
-                    let level = voi.displayLevel(for: modality.modalityValue(of: stored[index]))
-                    levels[index] = inverted ? 255 &- level : level
-                }
-            }
+        let levels = frame.mapStoredValues { stored in
+            let level = voi.displayLevel(for: modality.modalityValue(of: stored))
+            return inverted ? 255 &- level : level
         }
         var image = Image(width: frame.width, height: frame.height, colorModel: .gray, samples: .uint8(levels))
         if medianDenoise { image = try MedianFilter3x3().apply(to: image) }

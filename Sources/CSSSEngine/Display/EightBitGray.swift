@@ -22,14 +22,3 @@ struct EightBitGray {
     /// The plane as an ``Image``.
     var image: Image { Image(width: width, height: height, colorModel: .gray, samples: .uint8(pixels)) }
 }
-
-/// OpenCV's `saturate_cast<uchar>(float)` for the non-negative values CLAHE produces: `cvRound`, which is
-/// `cvtss2si` under the default rounding mode (half to even), then clamped to 255.
-///
-/// Adding and subtracting 2²³ rounds a float in 0…2²³ to an integer, half to even, in the float unit
-/// itself; `rounded(.toNearestOrEven)` would be a call to `rintf` per pixel on baseline x86-64.
-@inline(__always)
-func roundedHalfToEvenByte(_ value: Float) -> UInt8 {
-    let rounded = (value + 0x1p23) - 0x1p23
-    return UInt8(min(max(rounded, 0), 255))
-}

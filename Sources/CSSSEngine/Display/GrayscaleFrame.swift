@@ -60,6 +60,7 @@ public struct GrayscaleFrame: Sendable, Equatable {
     }
 
     /// A frame from samples of any integer type, as a decoder returns them (`[UInt16]`, `[Int16]`, …).
+    @inlinable
     public init<Samples: Collection>(width: Int, height: Int, storedValues: Samples, bitsStored: Int,
                                      isSigned: Bool, photometric: Photometric, modality: ModalityLUT = .identity,
                                      windows: [VOIWindow] = []) throws(DisplayError)
@@ -86,14 +87,52 @@ public struct GrayscaleFrame: Sendable, Equatable {
 
     /// The smallest and largest modality value in the frame.
     func modalityExtremes() -> (minimum: Double, maximum: Double) {
-        storedValues.withUnsafeBufferPointer { stored in
-            var minimum = Double.infinity, maximum = -Double.infinity
-            for value in stored {
-                let modality = modality.modalityValue(of: value)
-                minimum = min(minimum, modality)
-                maximum = max(maximum, modality)
+        switch modality {
+        case .identity, .rescale:
+            // Both are monotonic in float64 too (each rounding step is), so the extremes are those of the
+            // stored extremes; a negative slope swaps them.
+            let stored = storedExtremes()
+            let ends = (modality.modalityValue(of: stored.lowest), modality.modalityValue(of: stored.highest))
+            return (min(ends.0, ends.1), max(ends.0, ends.1))
+        case .table(let table):
+            return storedValues.reduce(into: (minimum: Double.infinity, maximum: -Double.infinity)) { extremes, stored in
+                let value = table.modalityValue(of: stored)
+                extremes = (min(extremes.minimum, value), max(extremes.maximum, value))
             }
-            return (minimum, maximum)
+        }
+    }
+
+    /// The smallest and largest stored value.
+    func storedExtremes() -> (lowest: Int64, highest: Int64) {
+        storedValues.withUnsafeBufferPointer { stored in
+            var lowest = stored[0], highest = stored[0]
+            for value in stored {
+                lowest = min(lowest, value)
+                highest = max(highest, value)
+            }
+            return (lowest, highest)
+        }
+    }
+
+    /// `transform` of every stored value, row-major.
+    ///
+    /// Stored values are integers whose span is usually far smaller than the frame (4096 values for 12-bit
+    /// CT or CR against millions of pixels), so `transform` is evaluated once per value of the span into a
+    /// table and the pixels are looked up; a frame whose span is larger than itself is transformed pixel by
+    /// pixel. Either way each pixel gets exactly `transform(value)`.
+    func mapStoredValues(_ transform: (Int64) -> UInt8) -> [UInt8] {
+        let (lowest, highest) = storedExtremes()
+        return storedValues.withUnsafeBufferPointer { stored in
+            guard highest &- lowest < Int64(stored.count) else { return stored.map(transform) }
+            let table = (lowest...highest).map(transform)
+            return table.withUnsafeBufferPointer { table in
+                [UInt8](unsafeUninitializedCapacity: stored.count) { output, count in
+                    for index in 0..<stored.count {
+                        output[index] = table[Int(truncatingIfNeeded: stored[index] &- lowest)]
+                    }
+                    count = stored.count
+                }
+            }
         }
     }
 }

@@ -35,12 +35,12 @@ public struct MedianFilter3x3: Sendable, Equatable {
                                     middle[x] = b
                                     high[x] = c
                                 }
-                                for x in 0..<width {
-                                    let left = max(x &- 1, 0), right = min(x &+ 1, width &- 1)
-                                    let lowest = max(low[left], low[x], low[right])
-                                    let highest = min(high[left], high[x], high[right])
-                                    let median = sorted(middle[left], middle[x], middle[right]).1
-                                    output[row &+ x] = sorted(lowest, median, highest).1
+                                // The edge columns repeat themselves as their outer neighbour.
+                                let last = width &- 1
+                                output[row] = median(low, middle, high, 0, 0, min(1, last))
+                                output[row &+ last] = median(low, middle, high, max(last &- 1, 0), last, last)
+                                for x in 1..<max(last, 1) {
+                                    output[row &+ x] = median(low, middle, high, x &- 1, x, x &+ 1)
                                 }
                             }
                         }
@@ -50,6 +50,15 @@ public struct MedianFilter3x3: Sendable, Equatable {
         }
         return EightBitGray(width: width, height: height, pixels: output).image
     }
+}
+
+/// The median of the nine pixels in columns `left`, `x` and `right`, from each column's sorted three.
+@inline(__always)
+private func median(_ low: UnsafeMutableBufferPointer<UInt8>, _ middle: UnsafeMutableBufferPointer<UInt8>,
+                    _ high: UnsafeMutableBufferPointer<UInt8>, _ left: Int, _ x: Int, _ right: Int) -> UInt8 {
+    let lowest = max(low[left], low[x], low[right])
+    let highest = min(high[left], high[x], high[right])
+    return sorted(lowest, sorted(middle[left], middle[x], middle[right]).1, highest).1
 }
 
 /// Three values in ascending order, by compare-exchange (branch-free min/max).
