@@ -131,9 +131,13 @@ struct CLAHETests {
         #expect((tiny.paddedWidth, tiny.paddedHeight, tiny.tileWidth, tiny.tileHeight) == (8, 8, 1, 1))
     }
 
-    @Test("CLAHE refuses an empty tile grid, and images that are not 8-bit gray")
+    @Test("CLAHE refuses tile grids outside 1…256 a side and images that are not 8-bit gray; any clip limit is safe")
     func refusals() throws {
         #expect(throws: DisplayError.invalidTileGrid(columns: 0, rows: 8)) { try CLAHE(tileColumns: 0) }
+        #expect(throws: DisplayError.invalidTileGrid(columns: 8, rows: 257)) { try CLAHE(tileRows: 257) }
+        // A clip limit past any bin's height clips nothing, rather than overflowing the integer limit.
+        let image = Image(width: 16, height: 16, colorModel: .gray, samples: .uint8((0..<256).map { UInt8($0 % 7 * 30) }))
+        #expect(try CLAHE(clipLimit: 1e300).apply(to: image) == CLAHE(clipLimit: 0).apply(to: image))
         let rgb = Image(width: 1, height: 1, colorModel: .rgb, samples: .uint8([1, 2, 3]))
         #expect(throws: DisplayError.notEightBitGray(colorModel: .rgb, bitDepth: 8)) { try CLAHE().apply(to: rgb) }
         let wide = Image(width: 1, height: 1, colorModel: .gray, samples: .uint16([1]))

@@ -130,6 +130,8 @@ struct VOIWindowTests {
         #expect(window.displayLevel(for: 3071) == 255)
         #expect(window.displayLevel(for: 1023.5) == 128)
         #expect(VOIWindow.automatic(minimum: 7, maximum: 7).displayLevel(for: 7) == 0)
+        // A rescale that overflows to ±infinity gives a NaN window; it shows black rather than trapping.
+        #expect(VOIWindow.automatic(minimum: -.infinity, maximum: .infinity).displayLevel(for: 0) == 0)
     }
 }
 
@@ -172,6 +174,13 @@ struct DisplayPipelineTests {
         #expect(throws: DisplayError.unsupportedBitsStored(33)) {
             try GrayscaleFrame(width: 1, height: 1, storedValues: [Int64(0)], bitsStored: 33, isSigned: false,
                                photometric: .monochrome2)
+        }
+    }
+
+    @Test("a Rescale Slope or Intercept that is not finite is refused")
+    func invalidRescale() {
+        #expect(throws: DisplayError.invalidRescale(slope: .infinity, intercept: 0)) {
+            try frame([0], modality: .rescale(slope: .infinity, intercept: 0))
         }
     }
 

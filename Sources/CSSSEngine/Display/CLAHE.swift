@@ -22,16 +22,22 @@ public struct CLAHE: Sendable, Equatable {
     /// Tiles down (`tileGridSize.height`).
     public let tileRows: Int
 
-    /// The parameters of `cv2.createCLAHE(clipLimit, (tileColumns, tileRows))`; the defaults are the ones
-    /// the scan models were trained with, 2.0 and 8×8 (OpenCV's own default clip limit is 40).
+    /// The parameters of `cv2.createCLAHE(clipLimit, (tileColumns, tileRows))`; the defaults, 2.0 and 8×8,
+    /// are the usual setting for radiographs (OpenCV's own default clip limit is 40).
     ///
-    /// - Throws: ``DisplayError/invalidTileGrid(columns:rows:)`` unless both counts are at least 1.
+    /// - Throws: ``DisplayError/invalidTileGrid(columns:rows:)`` unless both counts are in 1…256.
     public init(clipLimit: Double = 2.0, tileColumns: Int = 8, tileRows: Int = 8) throws(DisplayError) {
-        guard tileColumns >= 1, tileRows >= 1 else { throw .invalidTileGrid(columns: tileColumns, rows: tileRows) }
+        guard Self.tileCounts.contains(tileColumns), Self.tileCounts.contains(tileRows) else {
+            throw .invalidTileGrid(columns: tileColumns, rows: tileRows)
+        }
         self.clipLimit = clipLimit
         self.tileColumns = tileColumns
         self.tileRows = tileRows
     }
+
+    /// The tile counts allowed per side. OpenCV sets no bound, but past a few dozen tiles of a few pixels
+    /// each the result is noise, and the bound keeps the 256-entry table per tile within memory.
+    public static let tileCounts = 1...256
 
     /// The equalized image.
     ///

@@ -14,8 +14,10 @@ struct TileLUTs {
         self.geometry = geometry
         let histograms = Self.histograms(of: Self.padded(source, to: geometry), geometry: geometry)
         let tileArea = geometry.tileArea
-        // `static_cast<int>(clipLimit_ * tileSizeTotal / histSize)`: double arithmetic, truncated.
-        let binLimit = clipLimit > 0 ? max(Int(clipLimit * Double(tileArea) / Double(Self.binCount)), 1) : 0
+        // `static_cast<int>(clipLimit_ * tileSizeTotal / histSize)`: double arithmetic, truncated. No bin can
+        // exceed the tile area, so capping there changes nothing and keeps a huge limit from trapping.
+        let exactLimit = clipLimit * Double(tileArea) / Double(Self.binCount)
+        let binLimit = clipLimit > 0 ? max(Int(min(exactLimit, Double(tileArea))), 1) : 0
         // `static_cast<float>(histSize - 1) / tileSizeTotal`, a float32 division.
         let lutScale = Float(Self.binCount - 1) / Float(tileArea)
         var tables = [UInt8](repeating: 0, count: histograms.count)
@@ -182,8 +184,9 @@ private struct ColumnBlend {
 /// `cvtss2si` under the default rounding mode (half to even), then clamped to 255.
 ///
 /// Adding 2²³ makes the float unit round to an integer, half to even, and leaves that integer in the low
-/// mantissa bits; reading it from there needs no float-to-integer conversion with its range check, nor a
-/// call to `rintf` (baseline x86-64 has no rounding instruction), so the loops that use it vectorise.
+/// mantissa bits; reading it from there takes two integer instructions, where `rounded(.toNearestOrEven)`
+/// would be a call to `rintf` per pixel (baseline x86-64 has no rounding instruction) followed by a
+/// range-checked conversion.
 @inline(__always)
 private func roundedHalfToEvenByte(_ value: Float) -> UInt8 {
     let integer = (value + 0x1p23).bitPattern & 0x7F_FFFF

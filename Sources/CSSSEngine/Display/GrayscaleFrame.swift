@@ -41,14 +41,19 @@ public struct GrayscaleFrame: Sendable, Equatable {
     /// A frame of stored values.
     ///
     /// - Throws: ``DisplayError/frameSizeMismatch(width:height:valueCount:)`` when the size is not positive
-    ///   or the values do not fill it; ``DisplayError/unsupportedBitsStored(_:)`` outside 1…32.
+    ///   or the values do not fill it; ``DisplayError/unsupportedBitsStored(_:)`` outside 1…32;
+    ///   ``DisplayError/invalidRescale(slope:intercept:)`` for a slope or intercept that is not finite.
     public init(width: Int, height: Int, storedValues: [Int64], bitsStored: Int, isSigned: Bool,
                 photometric: Photometric, modality: ModalityLUT = .identity,
                 windows: [VOIWindow] = []) throws(DisplayError) {
-        guard width > 0, height > 0, storedValues.count == width * height else {
+        let area = width.multipliedReportingOverflow(by: height)
+        guard width > 0, height > 0, !area.overflow, storedValues.count == area.partialValue else {
             throw .frameSizeMismatch(width: width, height: height, valueCount: storedValues.count)
         }
         guard (1...32).contains(bitsStored) else { throw .unsupportedBitsStored(bitsStored) }
+        if case .rescale(let slope, let intercept) = modality, !slope.isFinite || !intercept.isFinite {
+            throw .invalidRescale(slope: slope, intercept: intercept)
+        }
         self.width = width
         self.height = height
         self.storedValues = storedValues
@@ -59,13 +64,14 @@ public struct GrayscaleFrame: Sendable, Equatable {
         self.windows = windows
     }
 
-    /// A frame from samples of any integer type, as a decoder returns them (`[UInt16]`, `[Int16]`, …).
+    /// A frame from samples of any integer type, as a decoder returns them (`[UInt16]`, `[Int16]`, …);
+    /// inlinable so that the conversion is specialised for the caller's type.
     @inlinable
     public init<Samples: Collection>(width: Int, height: Int, storedValues: Samples, bitsStored: Int,
                                      isSigned: Bool, photometric: Photometric, modality: ModalityLUT = .identity,
                                      windows: [VOIWindow] = []) throws(DisplayError)
     where Samples.Element: BinaryInteger {
-        try self.init(width: width, height: height, storedValues: storedValues.map { Int64($0) },
+        try self.init(width: width, height: height, storedValues: storedValues.map { Int64(clamping: $0) },
                       bitsStored: bitsStored, isSigned: isSigned, photometric: photometric,
                       modality: modality, windows: windows)
     }
@@ -123,7 +129,8 @@ public struct GrayscaleFrame: Sendable, Equatable {
     func mapStoredValues(_ transform: (Int64) -> UInt8) -> [UInt8] {
         let (lowest, highest) = storedExtremes()
         return storedValues.withUnsafeBufferPointer { stored in
-            guard highest &- lowest < Int64(stored.count) else { return stored.map(transform) }
+            let span = highest.subtractingReportingOverflow(lowest)
+            guard !span.overflow, span.partialValue < Int64(stored.count) else { return stored.map(transform) }
             let table = (lowest...highest).map(transform)
             return table.withUnsafeBufferPointer { table in
                 [UInt8](unsafeUninitializedCapacity: stored.count) { output, count in

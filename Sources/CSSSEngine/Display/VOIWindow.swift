@@ -117,8 +117,10 @@ public struct VOIWindow: Sendable, Equatable {
     /// from zero.
     @inline(__always)
     public func displayLevel(for x: Double) -> UInt8 {
-        // The output is already within 0…255; the clamp only keeps a rounding error from trapping.
-        UInt8(min(max(output(for: x, in: .eightBit).rounded(), 0), 255))
+        let level = output(for: x, in: .eightBit).rounded()
+        // The output is within 0…255 except for NaN, which only an automatic window over a rescale that
+        // overflows to ±infinity can produce: `>=` is false for it, so it shows black instead of trapping.
+        return level >= 0 ? UInt8(min(level, 255)) : 0
     }
 }
 
