@@ -1,0 +1,113 @@
+import CSSSClinic
+@testable import CSSSTerm
+import Foundation
+import Testing
+
+@Suite("Sixel decoded by ImageMagick")
+struct SixelRoundTripTests {
+    /// ImageMagick's command (`magick`, or `convert` when it really is ImageMagick's), found on PATH.
+    static let imageMagick: URL? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            for name in ["magick", "convert"] {
+                let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
+                guard FileManager.default.isExecutableFile(atPath: candidate.path),
+                      let version = try? run(candidate, ["-version"]), String(decoding: version, as: UTF8.self).contains("ImageMagick")
+                else { continue }
+                return candidate
+            }
+        }
+        return nil
+    }()
+
+    @Test("a colour image halved into sixel decodes to the same size and colours",
+          .enabled(if: SixelRoundTripTests.imageMagick != nil, "needs ImageMagick's convert to decode sixel"))
+    func colourRoundTrip() throws {
+        let source = SyntheticImages.gradientWithBlocks(width: 96, height: 72)
+        let decoded = try roundTrip(source)
+        #expect(meanAbsoluteError(decoded, SyntheticImages.halvedRGB(source)) <= 6)
+    }
+
+    @Test("a 16-bit gray image halved into sixel decodes to the same size and grey levels",
+          .enabled(if: SixelRoundTripTests.imageMagick != nil, "needs ImageMagick's convert to decode sixel"))
+    func grayRoundTrip() throws {
+        let source = SyntheticImages.grayRamp16(width: 96, height: 72)
+        let decoded = try roundTrip(source)
+        #expect(meanAbsoluteError(decoded, SyntheticImages.halvedRGB(source)) <= 2)
+    }
+
+    /// Renders `source` at half size (8×12-pixel cells, 6 columns) as sixel, decodes the image with
+    /// ImageMagick and returns its RGB samples, after checking its size.
+    private func roundTrip(_ source: ScanImage) throws -> [UInt8] {
+        let renderer = TerminalImageRenderer(mode: .sixel, cell: CellPixelSize(width: 8, height: 12))
+        let layout = renderer.layout(for: source, maxColumns: 6, maxRows: nil)
+        try #require(layout == ImageLayout(columns: 6, rows: 3, pixelWidth: 48, pixelHeight: 36))
+        let output = renderer.render(source, layout: layout)
+
+        // The image itself, without the cursor moves around it.
+        let start = try #require(output.firstRange(of: [0x1B, UInt8(ascii: "P")]))
+        let end = try #require(output.firstRange(of: [0x1B, UInt8(ascii: "\\")]))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("csss-sixel-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sixel = folder.appendingPathComponent("image.six"), decoded = folder.appendingPathComponent("image.ppm")
+        try Data(output[start.lowerBound..<end.upperBound]).write(to: sixel)
+        _ = try Self.run(try #require(Self.imageMagick), ["sixel:\(sixel.path)", "-depth", "8", decoded.path])
+
+        let image = try PPM(Data(contentsOf: decoded))
+        try #require(image.width == 48 && image.height == 36, "decoded \(image.width)×\(image.height)")
+        return image.rgb
+    }
+
+    private func meanAbsoluteError(_ a: [UInt8], _ b: [UInt8]) -> Double {
+        Double(zip(a, b).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }) / Double(a.count)
+    }
+
+    private static func run(_ executable: URL, _ arguments: [String]) throws -> Data {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CommandFailed(command: executable.path, status: process.terminationStatus) }
+        return data
+    }
+}
+
+private struct CommandFailed: Error {
+    let command: String
+    let status: Int32
+}
+
+/// A binary PPM (`P6`, maxval 255), as ImageMagick writes one.
+private struct PPM {
+    let width: Int, height: Int, rgb: [UInt8]
+
+    struct Malformed: Error {}
+
+    init(_ data: Data) throws {
+        // The header is four whitespace-separated fields, then one whitespace byte before the samples.
+        var fields: [String] = [], field = "", index = data.startIndex
+        while fields.count < 4, index < data.endIndex {
+            let byte = data[index]
+            if byte == UInt8(ascii: "#") {
+                while index < data.endIndex, data[index] != 0x0A { index += 1 }
+            } else if [0x20, 0x0A, 0x0D, 0x09].contains(byte) {
+                if !field.isEmpty { fields.append(field); field = "" }
+            } else {
+                field.append(Character(UnicodeScalar(byte)))
+            }
+            index += 1
+        }
+        guard fields.count == 4, fields[0] == "P6", fields[3] == "255", let width = Int(fields[1]), let height = Int(fields[2]),
+              data.endIndex - index == width * height * 3
+        else { throw Malformed() }
+        self.width = width
+        self.height = height
+        rgb = Array(data[index...])
+    }
+}
