@@ -92,7 +92,7 @@ extension PixelGrid {
         self.height = height
         if channels == 3 {
             rgb = samples
-            isGray = stride(from: 0, to: samples.count, by: 3).allSatisfy { samples[$0] == samples[$0 + 1] && samples[$0] == samples[$0 + 2] }
+            isGray = Self.allGrey(samples)
         } else {
             var expanded = [UInt8](repeating: 0, count: samples.count * 3)
             for (index, value) in samples.enumerated() {
@@ -103,6 +103,14 @@ extension PixelGrid {
             rgb = expanded
             isGray = true
         }
+    }
+
+    /// Whether every RGB triple has R = G = B.
+    private static func allGrey(_ rgb: [UInt8]) -> Bool {
+        for index in stride(from: 0, to: rgb.count, by: 3) where rgb[index] != rgb[index + 1] || rgb[index] != rgb[index + 2] {
+            return false
+        }
+        return true
     }
 }
 

@@ -29,7 +29,7 @@ struct SixelEncoder: Sendable {
 
         // One row of six-bit columns per register, reused for every band; only the span a register
         // touched in a band is written and then cleared.
-        var columns = [UInt8](repeating: 0, count: palette.colours.count * width)
+        var sixels = [UInt8](repeating: 0, count: palette.colours.count * width)
         var firstX = [Int](repeating: 0, count: palette.colours.count)
         var lastX = [Int](repeating: -1, count: palette.colours.count)
         var used: [Int] = []
@@ -45,7 +45,7 @@ struct SixelEncoder: Sendable {
                     }
                     firstX[register] = min(firstX[register], x)
                     lastX[register] = max(lastX[register], x)
-                    columns[register * width + x] |= 1 << bit
+                    sixels[register * width + x] |= 1 << bit
                 }
             }
             if bandTop > 0 { output.append(byte: UInt8(ascii: "-")) }
@@ -56,8 +56,8 @@ struct SixelEncoder: Sendable {
                 var run = SixelRun()
                 run.add(0, count: firstX[register], into: &output)
                 for x in firstX[register]...lastX[register] {
-                    run.add(columns[register * width + x], count: 1, into: &output)
-                    columns[register * width + x] = 0
+                    run.add(sixels[register * width + x], count: 1, into: &output)
+                    sixels[register * width + x] = 0
                 }
                 run.flush(into: &output)
                 lastX[register] = -1

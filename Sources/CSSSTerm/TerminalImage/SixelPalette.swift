@@ -23,14 +23,16 @@ struct SixelPalette: Sendable {
     }
 
     private static func greys(of grid: PixelGrid) -> SixelPalette {
-        var register = [Int](repeating: -1, count: 256)
-        for pixel in 0..<grid.width * grid.height { register[Int(grid.rgb[3 * pixel])] = 0 }
+        let pixelCount = grid.width * grid.height
+        var present = [Bool](repeating: false, count: 256)
+        for pixel in 0..<pixelCount { present[Int(grid.rgb[3 * pixel])] = true }
+        var register = [UInt8](repeating: 0, count: 256)
         var colours: [RGB] = []
-        for level in 0..<256 where register[level] == 0 {
-            register[level] = colours.count
+        for level in 0..<256 where present[level] {
+            register[level] = UInt8(colours.count)
             colours.append(RGB(r: UInt8(level), g: UInt8(level), b: UInt8(level)))
         }
-        let indices = (0..<grid.width * grid.height).map { UInt8(register[Int(grid.rgb[3 * $0])]) }
+        let indices = (0..<pixelCount).map { register[Int(grid.rgb[3 * $0])] }
         return SixelPalette(colours: colours, indices: indices)
     }
 
@@ -48,16 +50,18 @@ struct SixelPalette: Sendable {
               let widest = boxes.indices.max(by: { boxes[$0].priority < boxes[$1].priority }),
               boxes[widest].priority > 0 {
             let box = boxes[widest]
-            occupied[box.bins].sort { ColourHistogram.level(of: $0, channel: box.longestChannel) < ColourHistogram.level(of: $1, channel: box.longestChannel) }
+            let channel = box.longestChannel
+            occupied[box.bins].sort { ColourHistogram.level(of: $0, channel: channel) < ColourHistogram.level(of: $1, channel: channel) }
             let split = box.medianSplit(of: occupied, in: histogram)
             boxes[widest] = ColourBox(box.bins.lowerBound..<split, of: occupied, in: histogram)
             boxes.append(ColourBox(split..<box.bins.upperBound, of: occupied, in: histogram))
         }
 
         var register = [UInt8](repeating: 0, count: ColourHistogram.binCount)
-        let colours = boxes.enumerated().map { index, box in
+        var colours: [RGB] = []
+        for (index, box) in boxes.enumerated() {
             for bin in occupied[box.bins] { register[bin] = UInt8(index) }
-            return histogram.meanColour(of: occupied[box.bins])
+            colours.append(histogram.meanColour(of: occupied[box.bins]))
         }
         return SixelPalette(colours: colours, indices: bins.map { register[$0] })
     }
