@@ -25,7 +25,7 @@ struct SixelRoundTripTests {
     func colourRoundTrip() throws {
         let source = SyntheticImages.gradientWithBlocks(width: 96, height: 72)
         let decoded = try roundTrip(source)
-        #expect(meanAbsoluteError(decoded, SyntheticImages.halvedRGB(source)) <= 6)
+        #expect(meanAbsoluteError(decoded, SyntheticImages.halvedRGB(source)) <= 4, "median cut over 256 registers")
     }
 
     @Test("a 16-bit gray image halved into sixel decodes to the same size and grey levels",
@@ -33,7 +33,7 @@ struct SixelRoundTripTests {
     func grayRoundTrip() throws {
         let source = SyntheticImages.grayRamp16(width: 96, height: 72)
         let decoded = try roundTrip(source)
-        #expect(meanAbsoluteError(decoded, SyntheticImages.halvedRGB(source)) <= 2)
+        #expect(meanAbsoluteError(decoded, SyntheticImages.halvedRGB(source)) <= 1.5, "exact greys, sent in whole percent")
     }
 
     /// Renders `source` at half size (8×12-pixel cells, 6 columns) as sixel, decodes the image with
@@ -50,13 +50,15 @@ struct SixelRoundTripTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("csss-sixel-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let sixel = folder.appendingPathComponent("image.six"), decoded = folder.appendingPathComponent("image.ppm")
+        let sixel = folder.appendingPathComponent("image.six"), decoded = folder.appendingPathComponent("image.png")
         try Data(output[start.lowerBound..<end.upperBound]).write(to: sixel)
-        _ = try Self.run(try #require(Self.imageMagick), ["sixel:\(sixel.path)", "-depth", "8", decoded.path])
+        // To PNG rather than PPM: ImageMagick 6.9's sixel reader fills in only the colour map, so formats
+        // written from pixel values (PPM, txt:) come out black, while an indexed PNG is written from the map.
+        _ = try Self.run(try #require(Self.imageMagick), ["sixel:\(sixel.path)", decoded.path])
 
-        let image = try PPM(Data(contentsOf: decoded))
+        let image = try ScanImage(contentsOf: decoded)
         try #require(image.width == 48 && image.height == 36, "decoded \(image.width)×\(image.height)")
-        return image.rgb
+        return image.rgbBytes()
     }
 
     private func meanAbsoluteError(_ a: [UInt8], _ b: [UInt8]) -> Double {
@@ -81,33 +83,4 @@ struct SixelRoundTripTests {
 private struct CommandFailed: Error {
     let command: String
     let status: Int32
-}
-
-/// A binary PPM (`P6`, maxval 255), as ImageMagick writes one.
-private struct PPM {
-    let width: Int, height: Int, rgb: [UInt8]
-
-    struct Malformed: Error {}
-
-    init(_ data: Data) throws {
-        // The header is four whitespace-separated fields, then one whitespace byte before the samples.
-        var fields: [String] = [], field = "", index = data.startIndex
-        while fields.count < 4, index < data.endIndex {
-            let byte = data[index]
-            if byte == UInt8(ascii: "#") {
-                while index < data.endIndex, data[index] != 0x0A { index += 1 }
-            } else if [0x20, 0x0A, 0x0D, 0x09].contains(byte) {
-                if !field.isEmpty { fields.append(field); field = "" }
-            } else {
-                field.append(Character(UnicodeScalar(byte)))
-            }
-            index += 1
-        }
-        guard fields.count == 4, fields[0] == "P6", fields[3] == "255", let width = Int(fields[1]), let height = Int(fields[2]),
-              data.endIndex - index == width * height * 3
-        else { throw Malformed() }
-        self.width = width
-        self.height = height
-        rgb = Array(data[index...])
-    }
 }
