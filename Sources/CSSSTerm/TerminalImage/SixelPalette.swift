@@ -1,6 +1,6 @@
 /// The colour registers of a sixel image (at most 256) and the register each pixel is drawn with.
 ///
-/// A gray grid keeps its exact grey levels (there are at most 256). A colour grid is reduced by median cut
+/// A gray grid gets one register per grey that a register can hold (101). A colour grid is reduced by median cut
 /// over a 5-bit-a-channel histogram: the box of colours whose longest side × pixel count is largest is
 /// split at its median until there are 256 boxes, and each box is drawn in the mean colour of its pixels,
 /// so a grid with few colours keeps them exactly.
@@ -22,18 +22,27 @@ struct SixelPalette: Sendable {
         self.indices = indices
     }
 
+    /// One register per grey a sixel terminal can tell apart: register colours are given in whole
+    /// percent, so the 256 levels of a scan make only 101 distinct greys, and registers for the other
+    /// levels would only cut the image into more pieces.
     private static func greys(of grid: PixelGrid) -> SixelPalette {
         let pixelCount = grid.width * grid.height
-        var present = [Bool](repeating: false, count: 256)
-        for pixel in 0..<pixelCount { present[Int(grid.rgb[3 * pixel])] = true }
-        var register = [UInt8](repeating: 0, count: 256)
+        var present = [Bool](repeating: false, count: 101)
+        for pixel in 0..<pixelCount { present[percent(grid.rgb[3 * pixel])] = true }
+        var register = [UInt8](repeating: 0, count: 101)
         var colours: [RGB] = []
-        for level in 0..<256 where present[level] {
+        for level in 0...100 where present[level] {
             register[level] = UInt8(colours.count)
-            colours.append(RGB(r: UInt8(level), g: UInt8(level), b: UInt8(level)))
+            let grey = UInt8((level * 255 + 50) / 100)
+            colours.append(RGB(r: grey, g: grey, b: grey))
         }
-        let indices = (0..<pixelCount).map { register[Int(grid.rgb[3 * $0])] }
+        let indices = (0..<pixelCount).map { register[percent(grid.rgb[3 * $0])] }
         return SixelPalette(colours: colours, indices: indices)
+    }
+
+    /// A sample as a register gives it: in whole percent, rounded.
+    static func percent(_ sample: UInt8) -> Int {
+        (Int(sample) * 100 + 127) / 255
     }
 
     private static func medianCut(of grid: PixelGrid) -> SixelPalette {
