@@ -20,7 +20,7 @@ struct View: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("How to draw: auto, sixel, truecolor, 256, 16 or ascii.", valueName: "mode"))
+    @Option(help: ArgumentHelp("How to draw the image; auto asks the terminal.", valueName: "mode"))
     var mode: ModeChoice = .auto
 
     @Option(help: ArgumentHelp("Columns to fit the image in. Default: the terminal's width.", valueName: "columns"))
