@@ -3,8 +3,8 @@ import CSSSClinic
 import Foundation
 import Testing
 
-@Suite("Sixel decoded by ImageMagick")
-struct SixelRoundTripTests {
+@Suite("Sixel")
+struct SixelTests {
     /// ImageMagick's command (`magick`, or `convert` when it really is ImageMagick's), found on PATH.
     static let imageMagick: URL? = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -21,7 +21,7 @@ struct SixelRoundTripTests {
     }()
 
     @Test("a colour image halved into sixel decodes to the same size and colours",
-          .enabled(if: SixelRoundTripTests.imageMagick != nil, "needs ImageMagick's convert to decode sixel"))
+          .enabled(if: SixelTests.imageMagick != nil, "needs ImageMagick's convert to decode sixel"))
     func colourRoundTrip() throws {
         let source = SyntheticImages.gradientWithBlocks(width: 96, height: 72)
         let decoded = try roundTrip(source)
@@ -29,11 +29,21 @@ struct SixelRoundTripTests {
     }
 
     @Test("a 16-bit gray image halved into sixel decodes to the same size and grey levels",
-          .enabled(if: SixelRoundTripTests.imageMagick != nil, "needs ImageMagick's convert to decode sixel"))
+          .enabled(if: SixelTests.imageMagick != nil, "needs ImageMagick's convert to decode sixel"))
     func grayRoundTrip() throws {
         let source = SyntheticImages.grayRamp16(width: 96, height: 72)
         let decoded = try roundTrip(source)
         #expect(meanAbsoluteError(decoded, SyntheticImages.halvedRGB(source)) <= 1.5, "exact greys, sent in whole percent")
+    }
+
+    @Test("room is made for the image first, and the cursor is put back below it whatever the terminal does after sixel")
+    func cursorPlacement() {
+        let source = SyntheticImages.gradientWithBlocks(width: 96, height: 72)
+        let renderer = TerminalImageRenderer(mode: .sixel, cell: CellPixelSize(width: 8, height: 12))
+        let text = String(decoding: renderer.render(source, layout: renderer.layout(for: source, maxColumns: 6, maxRows: nil)),
+                          as: UTF8.self)
+        #expect(text.hasPrefix("\n\n\n\u{1B}[3A\u{1B}7\u{1B}Pq\"1;1;48;36#"))
+        #expect(text.hasSuffix("\u{1B}\\\u{1B}8\u{1B}[3B\r"))
     }
 
     /// Renders `source` at half size (8×12-pixel cells, 6 columns) as sixel, decodes the image with
