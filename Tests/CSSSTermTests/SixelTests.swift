@@ -12,7 +12,7 @@ struct SixelTests {
             for name in ["magick", "convert"] {
                 let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
                 guard FileManager.default.isExecutableFile(atPath: candidate.path),
-                      let version = try? run(candidate, ["-version"]), String(decoding: version, as: UTF8.self).contains("ImageMagick")
+                      let version = try? run(candidate, ["-version"]), String(decoding: version, as: UTF8.self).contains("Version: ImageMagick")
                 else { continue }
                 return candidate
             }
