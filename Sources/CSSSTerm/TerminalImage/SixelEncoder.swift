@@ -13,7 +13,7 @@
 struct SixelEncoder: Sendable {
     /// Appends the image's Device Control String to `output`.
     ///
-    /// - Complexity: O(pixels): a column holds at most six registers, so a band needs at most six passes.
+    /// - Complexity: O(pixels + segments × passes); a band rarely needs more than a dozen passes.
     func encode(_ grid: PixelGrid, into output: inout TerminalOutput) {
         let palette = SixelPalette(grid)
         let width = grid.width
