@@ -13,7 +13,7 @@
 struct SixelEncoder: Sendable {
     /// Appends the image's Device Control String to `output`.
     ///
-    /// - Complexity: O(pixels + segments × passes); a band rarely needs more than a dozen passes.
+    /// - Complexity: O(pixels + segments × passes); a band takes a handful of passes (16 for pure noise).
     func encode(_ grid: PixelGrid, into output: inout TerminalOutput) {
         let palette = SixelPalette(grid)
         let width = grid.width
