@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(
             name: "CSSSTermTests",
             dependencies: [
-                "CSSSTerm", "CSSSTestSupport",
+                "CSSSTerm", "CSSSClinic", "CSSSTestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

@@ -9,6 +9,7 @@ CSSS_DEBIAN_PACKAGES=(
   libturbojpeg0-dev # JPEG decoding (islow IDCT, bit-exact with Pillow's libjpeg-turbo)
   libhdf5-dev       # Keras .h5 and .keras weight files
   zlib1g-dev        # ZIP archives (.keras)
+  imagemagick       # tests only: decodes csss view's sixel output to compare it with the source image
 )
 
 missing=()
