@@ -17,7 +17,12 @@ struct PredictionTable {
         let name = URL(fileURLWithPath: record.image).lastPathComponent
         let confidence = String(format: "%.1f%%", record.prediction.confidence * 100)
         let flag = record.lowConfidence ? "  low confidence" : ""
-        return "\(pad(name, 36)) \(pad(record.prediction.className, 28)) \(pad(confidence, 10))  \(pad(String(format: "%.1f", record.inferenceMilliseconds), 7))\(flag)"
+        let line = "\(pad(name, 36)) \(pad(record.prediction.className, 28)) \(pad(confidence, 10))  \(pad(String(format: "%.1f", record.inferenceMilliseconds), 7))\(flag)"
+        guard let explanation = record.explainability else { return line }
+        let regions = explanation.isEmpty
+            ? "no region speaks for \(explanation.className) (empty map)"
+            : "strongest in \(explanation.attentionRegions.joined(separator: ", "))"
+        return line + "\n    Grad-CAM at \(explanation.layer): \(regions); overlay \(explanation.heatmapPath)"
     }
 
     var footer: String {

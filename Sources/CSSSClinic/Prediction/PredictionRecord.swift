@@ -35,8 +35,11 @@ public struct PredictionRecord: Sendable, Equatable {
     public var prediction: Outcome
     public var lowConfidence: Bool
     public var inferenceMilliseconds: Double
+    /// Grad-CAM for the prediction, when it was asked for.
+    public var explainability: Explainability? = nil
 
-    /// The record in the seed's layout, keys in the order above and classes in output order.
+    /// The record in the seed's layout, keys in the order above and classes in output order, then
+    /// `explainability` when there is one.
     public var json: JSONValue {
         .object([
             ("image", .string(image)),
@@ -53,7 +56,7 @@ public struct PredictionRecord: Sendable, Equatable {
             ])),
             ("low_confidence", .bool(lowConfidence)),
             ("inference_ms", .number((inferenceMilliseconds * 1000).rounded() / 1000)),
-        ])
+        ] + (explainability.map { [("explainability", $0.json)] } ?? []))
     }
 
     /// The record as one line of JSON.

@@ -16,6 +16,8 @@ public final class ScanClassifier: Sendable {
     public let modelSHA256: String
     /// Below this confidence a prediction is flagged.
     public let confidenceThreshold: Double
+    /// Grad-CAM for the predictions, when explanations were asked for.
+    public let explainer: ScanExplainer?
 
     /// Loads the model and labels named by the arguments, falling back to the settings.
     ///
@@ -26,7 +28,9 @@ public final class ScanClassifier: Sendable {
     ///   - threads: how many cores the network may use.
     /// - Throws: ``ConfigurationError`` when no model or labels can be found, the engine's errors when
     ///   they cannot be read.
-    public init(model: String?, labels: String?, settings: PredictionSettings, threads: Int) throws {
+    ///   - explaining: whether ``predict(imageAt:at:explanation:)`` will be asked for Grad-CAM, which
+    ///     compiles the network a second time for it.
+    public init(model: String?, labels: String?, settings: PredictionSettings, threads: Int, explaining: Bool = false) throws {
         guard let modelPath = model ?? settings.modelPath else {
             throw ConfigurationError.missing(key: "MODEL_PATH", hint: "pass --model FILE or set MODEL_PATH (also read from ./.env)")
         }
@@ -34,17 +38,21 @@ public final class ScanClassifier: Sendable {
         // The model first: a wrong model file is the error worth reporting, not the labels it would need.
         let graph = try ModelGraph(contentsOf: modelURL)
         let labelsURL = try Self.labelsURL(explicit: labels ?? settings.labelsPath, besides: modelURL)
-        self.classifier = try ImageClassifier(graph: graph, labels: ClassLabels(contentsOf: labelsURL),
-                                              labelsSource: labelsURL.path, threads: threads)
+        let classLabels = try ClassLabels(contentsOf: labelsURL)
+        self.classifier = try ImageClassifier(graph: graph, labels: classLabels, labelsSource: labelsURL.path, threads: threads)
+        self.explainer = explaining ? try ScanExplainer(graph: graph, labels: classLabels, threads: threads) : nil
         self.modelPath = modelPath
         self.modelSHA256 = try Self.sha256(of: modelURL)
         self.confidenceThreshold = settings.confidenceThreshold
     }
 
-    /// Decodes, preprocesses and classifies one scan.
+    /// Decodes, preprocesses and classifies one scan, and explains the result when asked.
     ///
-    /// - Throws: the engine's decoding error naming the file when it is not a readable image.
-    public func predict(imageAt url: URL, at date: Date = Date()) throws -> PredictionRecord {
+    /// - Parameter explanation: Grad-CAM to compute and the overlay to write; it needs a classifier made
+    ///   with `explaining: true`.
+    /// - Throws: the engine's decoding error naming the file when it is not a readable image, and the
+    ///   errors of ``ScanExplainer/explain(_:input:predictedClass:request:)``.
+    public func predict(imageAt url: URL, at date: Date = Date(), explanation: ExplanationRequest? = nil) throws -> PredictionRecord {
         let image = try Image(contentsOf: url)
         let classification = try classifier.classify(image)
         let names = classifier.labels.names
@@ -58,7 +66,12 @@ public final class ScanClassifier: Sendable {
             prediction: .init(className: names[top], confidence: confidence,
                               probabilities: zip(names, classification.probabilities).map { ($0, Double($1)) }),
             lowConfidence: confidence < confidenceThreshold,
-            inferenceMilliseconds: classification.inferenceMilliseconds
+            inferenceMilliseconds: classification.inferenceMilliseconds,
+            explainability: try explanation.map { request in
+                guard let explainer else { throw ExplanationError.notPrepared }
+                return try explainer.explain(image, input: classifier.preprocessor.tensor(for: image),
+                                             predictedClass: top, request: request)
+            }
         )
     }
 

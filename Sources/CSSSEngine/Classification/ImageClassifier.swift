@@ -12,7 +12,8 @@ public final class ImageClassifier: Sendable {
     public let labels: ClassLabels
     /// The compiled network.
     public let network: Network
-    private let preprocessor: ModelInputPreprocessor
+    /// How a scan becomes the network's input.
+    public let preprocessor: ModelInputPreprocessor
 
     /// Loads a Keras model (`.h5` or `.keras`) and its labels and compiles the network.
     ///
