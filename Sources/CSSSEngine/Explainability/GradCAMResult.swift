@@ -26,8 +26,8 @@ public struct GradCAMResult: Sendable {
     public var height: Int
     /// The map's width.
     public var width: Int
-    /// The forward pass: probabilities, logits and the explained layer's output (in
-    /// ``NetworkOutput/activations``).
+    /// The forward pass: probabilities, logits, and among ``NetworkOutput/activations`` the explained
+    /// layer's output.
     public var prediction: NetworkOutput
 
     /// Weighs `feature` (`[height, width, channels]`) by the spatial means of `gradient`, its score's

@@ -7,9 +7,7 @@ import CSSSKernels
 ///
 /// Buffers are allocated when it is compiled and reused by every run; one run at a time.
 final class Tail {
-    /// The explained layer.
-    let feature: String
-    /// Its output for one image, `[height, width, channels]`.
+    /// The explained layer's output for one image, `[height, width, channels]`.
     let featureShape: [Int]
     /// Layers before the tail whose outputs it also reads, in the order ``forward(feature:constants:)``
     /// takes them.
@@ -41,7 +39,6 @@ final class Tail {
         }
         guard let score = lowering.values[route.score] else { throw .disconnected(layer: feature) }
 
-        self.feature = feature
         self.featureShape = featureShape
         constants = route.constants
         classes = score.shape.reduce(1, *)
