@@ -9,7 +9,8 @@ struct Bench: ParsableCommand {
         discussion: """
             Times the network alone after warm-up: median and p90 latency per call and images per second. \
             With --image, decoding and preprocessing that scan are timed apart. With --json the last line \
-            is {"model", "input_size", "threads", "batch", "runs", "latency_ms": {"median", "p90"}, "images_per_s"}.
+            is {"model", "input_size", "threads", "batch", "runs", "latency_ms": {"median", "p90"}, "images_per_s"}. \
+            --gradcam adds what Grad-CAM of one image costs on top of its inference ("gradcam" in the JSON).
 
             Example:
               csss bench --model lung_classifier.h5 --threads 1 --batch 1 --runs 100 --json
@@ -34,6 +35,12 @@ struct Bench: ParsableCommand {
     @Flag(help: "End with the result as one JSON line.")
     var json = false
 
+    @Flag(help: "Also time Grad-CAM of one image on top of its inference.")
+    var gradcam = false
+
+    @Option(help: ArgumentHelp("The layer --gradcam explains. Default: the model's last feature map.", valueName: "name"))
+    var layer: String?
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
@@ -46,7 +53,8 @@ struct Bench: ParsableCommand {
             throw ValidationError("no model: pass --model FILE or set MODEL_PATH")
         }
         let result = try InferenceBenchmark(modelPath: modelPath, threads: threads, batchSize: batch,
-                                            runs: runs, imagePath: image).run()
+                                            runs: runs, imagePath: image,
+                                            gradCAMLayer: gradcam ? (layer ?? "") : nil).run()
         print("""
             model      \(result.model)
             input      \(result.inputSize.map(String.init).joined(separator: "x")), batch \(result.batch), \(result.threads) thread(s), \(result.runs) runs
@@ -55,6 +63,9 @@ struct Bench: ParsableCommand {
             """)
         if let preprocess = result.preprocessMilliseconds {
             print("preprocess \(String(format: "%.2f", preprocess)) ms per image (decode + resize + scale), not included above")
+        }
+        if let cost = result.gradCAM {
+            print("grad-cam   \(cost.layer): \(String(format: "%.2f", cost.explainMedian)) ms with its inference, \(String(format: "%.2f", cost.inferenceMedian)) ms without: +\(String(format: "%.0f", cost.overheadFraction * 100))% of one inference")
         }
         if json { print(result.json.text) }
     }

@@ -22,7 +22,7 @@ struct PredictionTable {
         let regions = explanation.isEmpty
             ? "no region speaks for \(explanation.className) (empty map)"
             : "strongest in \(explanation.attentionRegions.joined(separator: ", "))"
-        return line + "\n    Grad-CAM at \(explanation.layer): \(regions); overlay \(explanation.heatmapPath)"
+        return line + "\n    Grad-CAM at \(explanation.layer): \(regions); overlay \(explanation.heatmapPath ?? "not written")"
     }
 
     var footer: String {

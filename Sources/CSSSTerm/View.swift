@@ -29,6 +29,18 @@ struct View: ParsableCommand {
     @Argument(help: ArgumentHelp("The scan to show (PNG or JPEG).", valueName: "image"))
     var image: String
 
+    @Flag(help: "Show the model's Grad-CAM heatmap over the scan, with its prediction.")
+    var heatmap = false
+
+    @Option(help: ArgumentHelp("Keras model for --heatmap. Default: MODEL_PATH.", valueName: "path"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("Class labels for --heatmap. Default: LABELS_PATH, then beside the model.", valueName: "path"))
+    var labels: String?
+
+    @Option(help: ArgumentHelp("Layer for --heatmap. Default: the model's last feature map.", valueName: "name"))
+    var layer: String?
+
     /// `--mode`: a mode, or `auto` to ask the terminal.
     enum ModeChoice: ExpressibleByArgument {
         case auto
@@ -53,10 +65,17 @@ struct View: ParsableCommand {
 
     func run() throws {
         let scan: ScanImage
+        var caption = ""
         do {
-            scan = try ScanImage(contentsOf: URL(fileURLWithPath: image))
+            if heatmap {
+                let (picture, prediction) = try explainedScan()
+                scan = picture
+                caption = prediction
+            } else {
+                scan = try ScanImage(contentsOf: URL(fileURLWithPath: image))
+            }
         } catch {
-            printError("\(error)")  // the decoder's message names the file
+            printError("\(error)")  // every decoding and model error names its file or layer
             throw ExitCode(1)
         }
 
@@ -67,13 +86,26 @@ struct View: ParsableCommand {
         case .fixed(let mode): mode
         }
         let renderer = TerminalImageRenderer(mode: drawing, cell: terminal.cellPixels ?? .assumed)
-        // Two lines stay free: the caption, and the shell's prompt after it.
+        // The caption (two lines with a prediction) and the shell's prompt after it stay free.
+        let freeLines = heatmap ? 3 : 2
         let layout = renderer.layout(for: scan, maxColumns: width ?? terminal.columns,
-                                     maxRows: terminal.rows.map { max(1, $0 - 2) })
+                                     maxRows: terminal.rows.map { max(1, $0 - freeLines) })
 
         var output = renderer.render(scan, layout: layout)
         let name = URL(fileURLWithPath: image).lastPathComponent
-        output += Array("\(name)  \(scan.width)x\(scan.height) px  \(drawing.rawValue) mode\n".utf8)
+        output += Array("\(name)  \(scan.width)x\(scan.height) px  \(drawing.rawValue) mode\(caption)\n".utf8)
         try FileHandle.standardOutput.write(contentsOf: Data(output))
+    }
+
+    /// The Grad-CAM overlay of the scan and a caption naming the prediction it explains.
+    private func explainedScan() throws -> (ScanImage, String) {
+        let settings = try PredictionSettings(environment: ClinicEnvironment.current())
+        let classifier = try ScanClassifier(model: model, labels: labels, settings: settings, threads: 1, explaining: true)
+        let (record, _, overlay) = try classifier.predictAndExplain(
+            imageAt: URL(fileURLWithPath: image), explanation: ExplanationRequest(layer: layer))
+        guard let overlay, let explanation = record.explainability else { throw ExplanationError.notPrepared }
+        let confidence = String(format: "%.1f%%", record.prediction.confidence * 100)
+        let regions = explanation.isEmpty ? "empty map" : explanation.attentionRegions.joined(separator: ", ")
+        return (overlay, "\n  AI-assisted screening, not a diagnosis: \(record.prediction.className) \(confidence); Grad-CAM at \(explanation.layer): \(regions)")
     }
 }

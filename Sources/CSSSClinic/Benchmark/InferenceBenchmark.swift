@@ -13,14 +13,18 @@ public struct InferenceBenchmark: Sendable {
     /// A scan whose preprocessed pixels fill the batch; without one, a fixed pattern does (the network's
     /// time does not depend on the values).
     public var imagePath: String?
+    /// Also time Grad-CAM of one image at this layer (`""` for the model's default), after the inference runs.
+    public var gradCAMLayer: String?
 
-    public init(modelPath: String, threads: Int, batchSize: Int, runs: Int, warmUpRuns: Int = 3, imagePath: String? = nil) {
+    public init(modelPath: String, threads: Int, batchSize: Int, runs: Int, warmUpRuns: Int = 3,
+                imagePath: String? = nil, gradCAMLayer: String? = nil) {
         self.modelPath = modelPath
         self.threads = threads
         self.batchSize = batchSize
         self.runs = runs
         self.warmUpRuns = warmUpRuns
         self.imagePath = imagePath
+        self.gradCAMLayer = gradCAMLayer
     }
 
     /// Loads the model, warms up, then times `runs` calls.
@@ -57,11 +61,39 @@ public struct InferenceBenchmark: Sendable {
             latencies.append((ContinuousClock.now - start).milliseconds)
         }
         let median = latencies.percentile(0.5)
+        let gradCAM = try gradCAMLayer.map { layer in
+            try timeGradCAM(graph: graph, layer: layer.isEmpty ? nil : layer,
+                            image: Tensor(shape: [1] + Array(batch.shape.dropFirst()),
+                                          values: Array(batch.values.prefix(imageValues))))
+        }
         return InferenceBenchmarkResult(
             model: modelPath, inputSize: [shape.height, shape.width], threads: threads, batch: batchSize, runs: runs,
             latency: .init(median: median, p90: latencies.percentile(0.9)),
             imagesPerSecond: Double(batchSize) / (median / 1000),
-            preprocessMilliseconds: preprocessTimes.isEmpty ? nil : preprocessTimes.percentile(0.5))
+            preprocessMilliseconds: preprocessTimes.isEmpty ? nil : preprocessTimes.percentile(0.5),
+            gradCAM: gradCAM)
+    }
+
+    /// Times whole explanations (inference + Grad-CAM) and plain single-image inferences, interleaved so
+    /// that machine noise hits both alike; the difference of the medians is Grad-CAM's own cost.
+    private func timeGradCAM(graph: ModelGraph, layer: String?, image: Tensor) throws -> InferenceBenchmarkResult.GradCAMCost {
+        let explainer = try GradCAMExplainer(graph: graph, threads: threads)
+        let network = try Network(graph: graph, threads: threads)
+        for _ in 0..<warmUpRuns {
+            _ = try explainer.explain(image, layer: layer)
+            _ = try network.run(image)
+        }
+        var explanations: [Double] = [], inferences: [Double] = []
+        for _ in 0..<runs {
+            var start = ContinuousClock.now
+            _ = try explainer.explain(image, layer: layer)
+            explanations.append((ContinuousClock.now - start).milliseconds)
+            start = ContinuousClock.now
+            _ = try network.run(image)
+            inferences.append((ContinuousClock.now - start).milliseconds)
+        }
+        return .init(layer: layer ?? explainer.defaultLayer, explainMedian: explanations.percentile(0.5),
+                     inferenceMedian: inferences.percentile(0.5))
     }
 }
 
@@ -81,6 +113,19 @@ public struct InferenceBenchmarkResult: Sendable {
     public var imagesPerSecond: Double
     /// Median decode + preprocessing time of one image, when an image was given.
     public var preprocessMilliseconds: Double?
+    /// What Grad-CAM adds to one image's inference, when asked for.
+    public var gradCAM: GradCAMCost?
+
+    /// Grad-CAM's cost at one layer, batch 1.
+    public struct GradCAMCost: Sendable {
+        public var layer: String
+        /// Median of a whole explanation: inference plus Grad-CAM.
+        public var explainMedian: Double
+        /// Median of a plain single-image inference in the same runs.
+        public var inferenceMedian: Double
+        /// What Grad-CAM adds, as a fraction of one inference.
+        public var overheadFraction: Double { (explainMedian - inferenceMedian) / inferenceMedian }
+    }
 
     /// The `csss bench --json` line: `{"model", "input_size", "threads", "batch", "runs",
     /// "latency_ms": {"median", "p90"}, "images_per_s"}`, then `"preprocess_ms"` when measured.
@@ -95,6 +140,14 @@ public struct InferenceBenchmarkResult: Sendable {
             ("images_per_s", .number(imagesPerSecond)),
         ]
         if let preprocessMilliseconds { members.append(("preprocess_ms", .number(preprocessMilliseconds))) }
+        if let gradCAM {
+            members.append(("gradcam", .object([
+                ("layer", .string(gradCAM.layer)),
+                ("explain_ms", .number(gradCAM.explainMedian)),
+                ("inference_ms", .number(gradCAM.inferenceMedian)),
+                ("overhead", .number(gradCAM.overheadFraction)),
+            ])))
+        }
         return .object(members)
     }
 }

@@ -48,17 +48,29 @@ public final class ScanClassifier: Sendable {
 
     /// Decodes, preprocesses and classifies one scan, and explains the result when asked.
     ///
-    /// - Parameter explanation: Grad-CAM to compute and the overlay to write; it needs a classifier made
+    /// - Parameter explanation: Grad-CAM to compute and where its overlay goes; it needs a classifier made
     ///   with `explaining: true`.
     /// - Throws: the engine's decoding error naming the file when it is not a readable image, and the
     ///   errors of ``ScanExplainer/explain(_:input:predictedClass:request:)``.
     public func predict(imageAt url: URL, at date: Date = Date(), explanation: ExplanationRequest? = nil) throws -> PredictionRecord {
+        try predictAndExplain(imageAt: url, at: date, explanation: explanation).record
+    }
+
+    /// ``predict(imageAt:at:explanation:)``, also returning the scan and, when explained, the overlay,
+    /// for a caller that shows them.
+    public func predictAndExplain(imageAt url: URL, at date: Date = Date(), explanation: ExplanationRequest?) throws
+        -> (record: PredictionRecord, scan: Image, overlay: Image?) {
         let image = try Image(contentsOf: url)
         let classification = try classifier.classify(image)
         let names = classifier.labels.names
         let top = classification.topIndex
         let confidence = Double(classification.probabilities[top])
-        return PredictionRecord(
+        let explained = try explanation.map { request in
+            guard let explainer else { throw ExplanationError.notPrepared }
+            return try explainer.explain(image, input: classifier.preprocessor.tensor(for: image),
+                                         predictedClass: top, request: request)
+        }
+        let record = PredictionRecord(
             image: url.path,
             timestamp: date,
             model: .init(path: modelPath, sha256: modelSHA256,
@@ -67,12 +79,9 @@ public final class ScanClassifier: Sendable {
                               probabilities: zip(names, classification.probabilities).map { ($0, Double($1)) }),
             lowConfidence: confidence < confidenceThreshold,
             inferenceMilliseconds: classification.inferenceMilliseconds,
-            explainability: try explanation.map { request in
-                guard let explainer else { throw ExplanationError.notPrepared }
-                return try explainer.explain(image, input: classifier.preprocessor.tensor(for: image),
-                                             predictedClass: top, request: request)
-            }
+            explainability: explained?.explainability
         )
+        return (record, image, explained?.overlay)
     }
 
     private static func labelsURL(explicit: String?, besides model: URL) throws -> URL {

@@ -3,14 +3,14 @@ import Foundation
 
 /// What to explain about a prediction, and where the picture goes (`csss predict --heatmap`).
 public struct ExplanationRequest: Sendable, Equatable {
-    /// Where the overlay PNG is written.
-    public var heatmapURL: URL
+    /// Where the overlay PNG is written; `nil` keeps it in memory only (`csss view --heatmap`).
+    public var heatmapURL: URL?
     /// The convolutional layer to explain; `nil` for the model's last feature map.
     public var layer: String?
     /// The class to explain, by label; `nil` for the predicted one.
     public var className: String?
 
-    public init(heatmapURL: URL, layer: String? = nil, className: String? = nil) {
+    public init(heatmapURL: URL? = nil, layer: String? = nil, className: String? = nil) {
         self.heatmapURL = heatmapURL
         self.layer = layer
         self.className = className
@@ -34,26 +34,30 @@ public final class ScanExplainer: Sendable {
     /// The layer explained when the request names none.
     public var defaultLayer: String { explainer.defaultLayer }
 
-    /// Explains the scan's prediction as `request` asks and writes the overlay.
+    /// Explains the scan's prediction as `request` asks, and writes the overlay where it says.
     ///
     /// - Parameters:
     ///   - input: the scan as the network takes it (one image).
     ///   - predictedClass: the index to explain when the request names no class.
+    /// - Returns: the record's explainability and the overlay itself.
     /// - Throws: ``ExplanationError/unknownClass(_:known:)``, the engine's Grad-CAM errors (an unknown or
     ///   non-spatial layer), and the PNG writer's errors naming the file.
-    public func explain(_ scan: Image, input: Tensor, predictedClass: Int, request: ExplanationRequest) throws -> Explainability {
+    public func explain(_ scan: Image, input: Tensor, predictedClass: Int,
+                        request: ExplanationRequest) throws -> (explainability: Explainability, overlay: Image) {
         let classIndex = try request.className.map(classIndex(named:)) ?? predictedClass
         let result = try explainer.explain(input, layer: request.layer, classIndex: classIndex)
         let map = try Heatmap(width: result.width, height: result.height, values: result.map)
-        try overlay.overlay(map, on: scan).writePNG(to: request.heatmapURL)
-        return Explainability(
+        let picture = overlay.overlay(map, on: scan)
+        try request.heatmapURL.map { try picture.writePNG(to: $0) }
+        let explainability = Explainability(
             layer: result.layer,
             className: labels.names[result.classIndex],
-            heatmapPath: request.heatmapURL.path,
+            heatmapPath: request.heatmapURL?.path,
             map: Self.rows(result.map, width: result.width),
             mapLinear: Self.rows(result.linear, width: result.width),
             isEmpty: result.isEmpty,
             attentionRegions: zones.regions(in: map).map(\.rawValue))
+        return (explainability, picture)
     }
 
     private func classIndex(named name: String) throws -> Int {
@@ -76,8 +80,8 @@ public struct Explainability: Sendable, Equatable {
     public var layer: String
     /// The explained class.
     public var className: String
-    /// The overlay PNG.
-    public var heatmapPath: String
+    /// The overlay PNG, when one was written.
+    public var heatmapPath: String?
     /// The normalised map in [0, 1], rows at the layer's resolution, top row first.
     public var map: [[Double]]
     /// The same before the ReLU and the normalisation.
@@ -92,7 +96,7 @@ public struct Explainability: Sendable, Equatable {
         .object([
             ("layer", .string(layer)),
             ("class", .string(className)),
-            ("heatmap", .string(heatmapPath)),
+            ("heatmap", heatmapPath.map(JSONValue.string) ?? .null),
             ("map", .array(map.map { .array($0.map(JSONValue.number)) })),
             ("map_linear", .array(mapLinear.map { .array($0.map(JSONValue.number)) })),
             ("empty", .bool(isEmpty)),
