@@ -145,6 +145,16 @@ struct HeatmapOverlayTests {
         #expect(red.map(\.element) == [0, 2])
     }
 
+    @Test("the blend fuses the scan's multiply-add as OpenCV's AVX2 addWeighted does")
+    func fusedBlend() throws {
+        // Level 34 is jet (0, 8, 255). At alpha 0.1, green is 3 × Float(0.9) + Float(8 × Float(0.1)): exactly
+        // 3.5 when the multiply-add is fused, which rounds to even, 4 (cv2.addWeighted gives 4); rounded in two
+        // steps it would be 3.4999998, so 3.
+        let overlay = try HeatmapOverlay(alpha: 0.1)
+        let blended = overlay.overlay(try heatmap([[34.5 / 255]]), on: uniformScan(width: 1, height: 1, value: 3))
+        #expect(blended.bytes() == [3, 4, 28])
+    }
+
     @Test("the level of a value is 255 × value truncated, as numpy's uint8 cast gives it")
     func levelTruncates() throws {
         // 255 × 0.5 = 127.5 → level 127, jet (126, 255, 130); level 128 would be (130, 255, 126).

@@ -16,9 +16,11 @@
 ///    model saw the whole scan stretched to its input size.
 /// 2. Each value `v` becomes the level `UInt8(255 * v)`, truncated in float32 as numpy's `np.uint8` does,
 ///    and the level its colour in ``colormap``.
-/// 3. Each sample is `round(scan × (1 − alpha) + colour × alpha)` in float32, rounded half to even and
-///    clamped to 0…255: `addWeighted`'s `saturate_cast`. At alpha 0.4 the sum is `(3 scan + 2 colour) / 5`,
-///    never within 0.1 of a half, so float rounding cannot move a pixel.
+/// 3. Each sample is `scan × (1 − alpha) + colour × alpha` in float32, rounded half to even and clamped to
+///    0…255 (`addWeighted`'s `saturate_cast`). As in OpenCV's AVX2 code, which x86-64 machines since 2013
+///    run, `colour × alpha` is rounded and the scan's product is added to it in one fused multiply-add. At
+///    alpha 0.4 the sum is `(3 scan + 2 colour) / 5`, never within 0.1 of a half, so the rounding steps cannot
+///    move a pixel; at other alphas fusing can, and this follows OpenCV.
 ///
 /// The scan is taken as 8-bit RGB (``Image/rgbBytes()``: gray replicated, 16-bit samples reduced to their
 /// high byte), as `cv2.imread` gives it. An all-zero map is valid: the whole overlay is tinted with the colour
@@ -72,7 +74,8 @@ public struct HeatmapOverlay: Sendable {
         let heatmap = coloredHeatmap(map, width: scan.width, height: scan.height).bytes()
         let scanWeight = Float(1 - alpha), heatmapWeight = Float(alpha)
         let blended = zip(scan.rgbBytes(), heatmap).map { scanSample, heatmapSample in
-            let sum = Float(scanSample) * scanWeight + Float(heatmapSample) * heatmapWeight
+            // OpenCV's v_fma(scan, scanWeight, v_fma(colour, alpha, 0)).
+            let sum = (Float(heatmapSample) * heatmapWeight).addingProduct(Float(scanSample), scanWeight)
             return UInt8(clamping: Int(sum.rounded(.toNearestOrEven)))
         }
         return Image(width: scan.width, height: scan.height, colorModel: .rgb, samples: .uint8(blended))

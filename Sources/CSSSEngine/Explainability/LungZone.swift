@@ -5,11 +5,17 @@
 /// a frontal film does not show by position alone: lobes overlap in projection (the lower lobes reach high
 /// behind the upper ones), and the left lung has no middle lobe. A third of the image's height is a zone.
 public enum LungZone: String, Sendable, CaseIterable, Codable {
+    /// The upper third of the field on the patient's right.
     case rightUpper = "right_upper_zone"
+    /// The middle third of the field on the patient's right.
     case rightMiddle = "right_middle_zone"
+    /// The lower third of the field on the patient's right.
     case rightLower = "right_lower_zone"
+    /// The upper third of the field on the patient's left.
     case leftUpper = "left_upper_zone"
+    /// The middle third of the field on the patient's left.
     case leftMiddle = "left_middle_zone"
+    /// The lower third of the field on the patient's left.
     case leftLower = "left_lower_zone"
 }
 
