@@ -93,7 +93,12 @@ struct View: ParsableCommand {
 
         var output = renderer.render(scan, layout: layout)
         let name = URL(fileURLWithPath: image).lastPathComponent
-        output += Array("\(name)  \(scan.width)x\(scan.height) px  \(drawing.rawValue) mode\(caption)\n".utf8)
+        // A caption line longer than the screen would wrap and push the image's top row off it.
+        let captionWidth = max(width ?? terminal.columns, 20)
+        let lines = ["\(name)  \(scan.width)x\(scan.height) px  \(drawing.rawValue) mode"] + (caption.isEmpty ? [] : [caption])
+        for line in lines {
+            output += Array((line.count > captionWidth ? line.prefix(captionWidth - 1) + "…" : Substring(line)).utf8) + [0x0A]
+        }
         try FileHandle.standardOutput.write(contentsOf: Data(output))
     }
 
@@ -106,6 +111,6 @@ struct View: ParsableCommand {
         guard let overlay, let explanation = record.explainability else { throw ExplanationError.notPrepared }
         let confidence = String(format: "%.1f%%", record.prediction.confidence * 100)
         let regions = explanation.isEmpty ? "empty map" : explanation.attentionRegions.joined(separator: ", ")
-        return (overlay, "\n  AI-assisted screening, not a diagnosis: \(record.prediction.className) \(confidence); Grad-CAM at \(explanation.layer): \(regions)")
+        return (overlay, "AI screening aid, not a diagnosis: \(record.prediction.className) \(confidence); Grad-CAM \(explanation.layer): \(regions)")
     }
 }
