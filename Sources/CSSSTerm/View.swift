@@ -93,8 +93,9 @@ struct View: ParsableCommand {
 
         var output = renderer.render(scan, layout: layout)
         let name = URL(fileURLWithPath: image).lastPathComponent
-        // A caption line longer than the screen would wrap and push the image's top row off it.
-        let captionWidth = max(width ?? terminal.columns, 20)
+        // On a screen of known height, a caption line wider than the screen would wrap and push the
+        // image's top row off it; piped output keeps whole lines.
+        let captionWidth = terminal.rows == nil ? Int.max : max(terminal.columns, 20)
         let lines = ["\(name)  \(scan.width)x\(scan.height) px  \(drawing.rawValue) mode"] + (caption.isEmpty ? [] : [caption])
         for line in lines {
             output += Array((line.count > captionWidth ? line.prefix(captionWidth - 1) + "…" : Substring(line)).utf8) + [0x0A]
