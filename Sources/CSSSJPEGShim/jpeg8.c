@@ -7,4 +7,5 @@
 #define CSSS_JPEG_DECODE csss_jpeg8_decode
 #define CSSS_JPEG_SAMPLE uint8_t
 #define CSSS_JPEG_PRECISION 8
+#define CSSS_JPEG_LIMIT_MEMORY
 #include "jpeg_decode.h"

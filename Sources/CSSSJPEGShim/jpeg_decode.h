@@ -1,6 +1,7 @@
 // The body shared by jpeg8.c and jpeg12.c: each includes its own jpeglib.h, then defines
 // CSSS_JPEG_DECODE (the function's name), CSSS_JPEG_SAMPLE (the output type, as wide as JSAMPLE) and
-// CSSS_JPEG_PRECISION before including this file.
+// CSSS_JPEG_PRECISION before including this file, and CSSS_JPEG_LIMIT_MEMORY when the library's
+// jpeg_memory_mgr matches its header.
 //
 // libjpeg reports errors by calling error_exit, whose default calls exit(): here it longjmps back to
 // the decode function instead. Swift cannot use setjmp, which is why this file is C.
@@ -80,7 +81,9 @@ int CSSS_JPEG_DECODE(const uint8_t *data, size_t size, CSSS_JPEG_SAMPLE *output,
         return 1;
     }
     jpeg_create_decompress(&cinfo);
+#ifdef CSSS_JPEG_LIMIT_MEMORY
     cinfo.mem->max_memory_to_use = CSSS_JPEG_MAXIMUM_MEMORY;
+#endif
     progress.progress_monitor = csss_limit_scans;
     cinfo.progress = &progress;
 

@@ -10,11 +10,14 @@
 public struct DICOMDataset: Sendable {
     /// The elements in the order the file gives them.
     public let elements: [DICOMElement]
+    /// For an item of a sequence, whether the file gave it an undefined length (ended by a delimiter).
+    public let hasUndefinedLength: Bool
     private let positions: [DICOMTag: Int]
 
     /// A dataset of `elements`; when a tag repeats (a damaged file), lookups find its first element.
-    public init(_ elements: [DICOMElement]) {
+    public init(_ elements: [DICOMElement], hasUndefinedLength: Bool = false) {
         self.elements = elements
+        self.hasUndefinedLength = hasUndefinedLength
         positions = Dictionary(elements.enumerated().map { ($1.tag, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

@@ -46,7 +46,7 @@ struct DICOMParser {
             let tag = DICOMTag(reader.peekUInt16(at: reader.offset), reader.peekUInt16(at: reader.offset + 2))
             if tag == .itemDelimitation {
                 try reader.skip(8)
-                if untilItemDelimiter { return DICOMDataset(elements) }
+                if untilItemDelimiter { return DICOMDataset(elements, hasUndefinedLength: true) }
                 throw .malformedElement(file: file, tag: tag, offset: reader.offset - 8,
                                         reason: "an item delimiter outside any item")
             }

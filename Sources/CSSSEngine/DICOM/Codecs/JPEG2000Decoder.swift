@@ -143,10 +143,11 @@ private final class MemoryInput {
         opj_stream_set_user_data(stream, Unmanaged.passUnretained(self).toOpaque(), nil)
         opj_stream_set_user_data_length(stream, UInt64(bytes.count))
         opj_stream_set_read_function(stream) { buffer, count, input in
-            guard let buffer, let input else { return OPJ_SIZE_T.max }
+            // OPJ_SIZE_T imports as Int, so (OPJ_SIZE_T)-1, OpenJPEG's "end of stream", is -1 here.
+            guard let buffer, let input else { return -1 }
             let source = Unmanaged<MemoryInput>.fromOpaque(input).takeUnretainedValue()
             let length = min(Int(count), source.bytes.count - source.position)
-            guard length > 0 else { return OPJ_SIZE_T.max }  // (OPJ_SIZE_T)-1: the end
+            guard length > 0 else { return -1 }
             source.bytes.withUnsafeBytes { bytes in
                 guard let base = bytes.baseAddress else { return }
                 buffer.copyMemory(from: base + source.position, byteCount: length)
