@@ -47,7 +47,11 @@ public struct DICOMFile: Sendable {
     ///   - name: how errors name the file.
     /// - Throws: ``DICOMError``; never traps on bad input.
     public init(data: Data, name: String, limits: DICOMLimits = .standard) throws(DICOMError) {
-        let bytes = [UInt8](data)
+        try self.init(bytes: [UInt8](data), name: name, limits: limits)
+    }
+
+    /// Reads a DICOM file held in memory as bytes; elements keep slices of `bytes`, not copies.
+    public init(bytes: [UInt8], name: String, limits: DICOMLimits = .standard) throws(DICOMError) {
         let hasPreamble = Self.hasPreamble(bytes)
         let start = hasPreamble ? 132 : 0
         guard hasPreamble || Self.startsWithDataset(bytes) else { throw .notDICOM(file: name) }

@@ -9,31 +9,33 @@ extension DICOMPixelData {
     /// the top 8 of their Bits Stored.
     public func image(frame index: Int? = nil) throws(DICOMError) -> Image {
         let frame = try self.frame(index ?? defaultFrameIndex)
-        let samples = frame.samples
+        let values = frame.samples.integers
         let bytes: [UInt8]
         let model: Image.ColorModel
         switch frame.photometricInterpretation {
         case .monochrome1, .monochrome2:
-            let range = samples.range ?? 0...0
-            let span = range.upperBound - range.lowerBound
+            let low = values.min() ?? 0, span = (values.max() ?? 0) - low
             let inverted = frame.photometricInterpretation == .monochrome1
-            bytes = (0..<samples.count).map { index in
-                let scaled = span == 0 ? 0 : ((samples.value(at: index) - range.lowerBound) * 255 + span / 2) / span
+            bytes = values.map { value in
+                let scaled = span == 0 ? 0 : ((value - low) * 255 + span / 2) / span
                 return UInt8(inverted ? 255 - scaled : scaled)
             }
             model = .gray
         case .paletteColor:
             let palette = try DICOMPalette(dataset, signedInput: isSigned, file: file)
-            let tables = [palette.red, palette.green, palette.blue]
-            bytes = (0..<samples.count * 3).map { index in
-                let table = tables[index % 3]
-                let entry = table.entry(for: samples.value(at: index / 3))
-                return UInt8(clamping: entry >> max(0, table.bitsPerEntry - 8))
+            var rgb = [UInt8](repeating: 0, count: values.count * 3)
+            for (channel, table) in [palette.red, palette.green, palette.blue].enumerated() {
+                let shift = max(0, table.bitsPerEntry - 8)
+                let levels = table.entries.map { UInt8(clamping: $0 >> shift) }
+                for (pixel, value) in values.enumerated() {
+                    rgb[3 * pixel + channel] = levels[min(max(value - table.firstMappedValue, 0), levels.count - 1)]
+                }
             }
+            bytes = rgb
             model = .rgb
         default:
             let shift = max(0, bitsStored - 8)
-            bytes = (0..<samples.count).map { UInt8(clamping: samples.value(at: $0) >> shift) }
+            bytes = values.map { UInt8(clamping: $0 >> shift) }
             model = .rgb
         }
         return Image(width: columns, height: rows, colorModel: model, samples: .uint8(bytes))

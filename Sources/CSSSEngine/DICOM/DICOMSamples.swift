@@ -20,6 +20,18 @@ public enum DICOMSamples: Sendable, Equatable {
         }
     }
 
+    /// Every sample widened to `Int`, in C order.
+    public var integers: [Int] {
+        switch self {
+        case .uint8(let values): values.map(Int.init)
+        case .int8(let values): values.map(Int.init)
+        case .uint16(let values): values.map(Int.init)
+        case .int16(let values): values.map(Int.init)
+        case .uint32(let values): values.map(Int.init)
+        case .int32(let values): values.map(Int.init)
+        }
+    }
+
     /// The sample at `index` (C order), widened to `Int`.
     public func value(at index: Int) -> Int {
         switch self {

@@ -45,23 +45,26 @@ public struct DICOMScanAttributes: Sendable, Equatable {
 
     /// Reads the attributes of `dataset`.
     public init(_ dataset: DICOMDataset) {
-        patientName = dataset[.patientName]?.string
-        patientID = dataset[.patientID]?.string
+        func text(_ tag: DICOMTag) -> String? {  // an empty value is no value to show
+            dataset[tag]?.string.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        patientName = text(.patientName)
+        patientID = text(.patientID)
         patientBirthDate = dataset[.patientBirthDate]?.string.flatMap(DICOMDate.init)
-        patientSex = dataset[.patientSex]?.string
-        patientAge = dataset[.patientAge]?.string
-        studyInstanceUID = dataset[.studyInstanceUID]?.string
+        patientSex = text(.patientSex)
+        patientAge = text(.patientAge)
+        studyInstanceUID = text(.studyInstanceUID)
         studyDate = dataset[.studyDate]?.string.flatMap(DICOMDate.init)
-        studyTime = dataset[.studyTime]?.string
-        studyDescription = dataset[.studyDescription]?.string
-        accessionNumber = dataset[.accessionNumber]?.string
-        seriesInstanceUID = dataset[.seriesInstanceUID]?.string
+        studyTime = text(.studyTime)
+        studyDescription = text(.studyDescription)
+        accessionNumber = text(.accessionNumber)
+        seriesInstanceUID = text(.seriesInstanceUID)
         seriesNumber = dataset[.seriesNumber]?.integer
-        seriesDescription = dataset[.seriesDescription]?.string
-        modality = dataset[.modality]?.string
-        bodyPartExamined = dataset[.bodyPartExamined]?.string
-        manufacturer = dataset[.manufacturer]?.string
-        institutionName = dataset[.institutionName]?.string
+        seriesDescription = text(.seriesDescription)
+        modality = text(.modality)
+        bodyPartExamined = text(.bodyPartExamined)
+        manufacturer = text(.manufacturer)
+        institutionName = text(.institutionName)
         instanceNumber = dataset[.instanceNumber]?.integer
 
         // Where each functional-group attribute may be: the top level first.

@@ -25,6 +25,7 @@ struct JPEGBitReader {
     var hasOverrun: Bool { paddingBits > bitCount }
 
     /// The next `count` bits (1…16) as an unsigned number.
+    @inline(__always)
     mutating func bits(_ count: Int) -> Int {
         let value = peek(count)
         buffer <<= UInt64(count)
@@ -33,6 +34,7 @@ struct JPEGBitReader {
     }
 
     /// One difference (T.81 §H.1.2.2): a Huffman-coded size, then that many bits, sign-extended.
+    @inline(__always)
     mutating func difference(_ table: JPEGHuffmanTable) throws(CodestreamFailure) -> Int {
         let size = Int(try table.decode(&self))
         switch size {
@@ -70,6 +72,7 @@ struct JPEGBitReader {
     }
 
     /// The next `count` bits (1…16) without using them; loads bytes as needed.
+    @inline(__always)
     mutating func peek(_ count: Int) -> Int {
         if bitCount < count { fill() }
         return Int(truncatingIfNeeded: buffer >> UInt64(64 - count))
@@ -99,31 +102,33 @@ struct JPEGBitReader {
 }
 
 /// A Huffman table (T.81 §C, §F.2.2.3), decoded through a lookup of the next 8 bits, and code by code
-/// for longer codes.
-struct JPEGHuffmanTable {
+/// for longer codes. A class, so that handing it to the decoder for every sample costs no copies.
+final class JPEGHuffmanTable {
     /// For each 8-bit prefix, `length << 8 | value` of the code it starts with, 0 when longer than 8.
-    private var lookup = [UInt16](repeating: 0, count: 256)
+    private let lookup: [UInt16]
     /// The largest code of each length, −1 when there is none.
-    private var maximumCode = [Int](repeating: -1, count: 17)
+    private let maximumCode: [Int]
     /// What to add to a code of each length to find its value's index.
-    private var valueOffset = [Int](repeating: 0, count: 17)
+    private let valueOffset: [Int]
     private let values: [UInt8]
 
     /// A table from a DHT segment's 16 code counts and its values.
     init(counts: ArraySlice<UInt8>, values: ArraySlice<UInt8>) throws(CodestreamFailure) {
-        self.values = Array(values)
+        var lookup = [UInt16](repeating: 0, count: 256)
+        var maximumCode = [Int](repeating: -1, count: 17), valueOffset = [Int](repeating: 0, count: 17)
+        let values = Array(values)
         var code = 0, index = 0
         for (offset, count) in counts.enumerated() {
             let length = offset + 1
             valueOffset[length] = index - code
             for _ in 0..<Int(count) {
-                guard code < 1 << length, index < self.values.count else {
+                guard code < 1 << length, index < values.count else {
                     throw CodestreamFailure(reason: "an invalid Huffman table")
                 }
                 if length <= 8 {
                     let first = code << (8 - length)
                     for prefix in first..<first + (1 << (8 - length)) {
-                        lookup[prefix] = UInt16(length << 8) | UInt16(self.values[index])
+                        lookup[prefix] = UInt16(length << 8) | UInt16(values[index])
                     }
                 }
                 code += 1
@@ -132,9 +137,11 @@ struct JPEGHuffmanTable {
             if count > 0 { maximumCode[length] = code - 1 }
             code <<= 1
         }
+        (self.lookup, self.maximumCode, self.valueOffset, self.values) = (lookup, maximumCode, valueOffset, values)
     }
 
     /// The next value coded in the scan.
+    @inline(__always)
     func decode(_ reader: inout JPEGBitReader) throws(CodestreamFailure) -> UInt8 {
         let entry = lookup[reader.peek(8)]
         if entry != 0 {

@@ -126,6 +126,12 @@ struct JPEGLosslessDecoder {
         let rowsPerInterval = restartInterval / width  // 0: no restarts
         let initialPrediction = 1 << (frame.precision - pointTransform - 1)
 
+        // The scan writes into a local array (put back on every exit): indexing `self.samples` in the loop
+        // would make each access check exclusive access to `self`.
+        var output = samples
+        samples = []
+        defer { samples = output }
+        let indices = components.map(\.index), tables = components.map(\.table)
         var reader = JPEGBitReader(data, from: dataStart)
         var restarts = 0
         for row in 0..<frame.height {
@@ -135,29 +141,29 @@ struct JPEGLosslessDecoder {
                 restarts += 1
             }
             for column in 0..<width {
-                for (component, table) in components {
-                    let index = (row * width + column) * stride + component
+                for scanComponent in 0..<indices.count {
+                    let index = (row * width + column) * stride + indices[scanComponent]
                     let prediction: Int
                     if startsInterval {
-                        prediction = column == 0 ? initialPrediction : Int(samples[index - stride])
+                        prediction = column == 0 ? initialPrediction : Int(output[index - stride])
                     } else if column == 0 {
-                        prediction = Int(samples[index - width * stride])
+                        prediction = Int(output[index - width * stride])
                     } else {
-                        let left = Int(samples[index - stride]), above = Int(samples[index - width * stride])
-                        let diagonal = Int(samples[index - width * stride - stride])
+                        let left = Int(output[index - stride]), above = Int(output[index - width * stride])
+                        let diagonal = Int(output[index - width * stride - stride])
                         prediction = Self.predict(predictor, left: left, above: above, diagonal: diagonal)
                     }
-                    let difference = try reader.difference(table)
-                    samples[index] = UInt16(truncatingIfNeeded: prediction + difference)
+                    let difference = try reader.difference(tables[scanComponent])
+                    output[index] = UInt16(truncatingIfNeeded: prediction + difference)
                 }
             }
         }
         let next = try reader.endOfSegment()
-        for (component, _) in components {
+        for component in indices {
             decodedComponents.insert(component)
             if pointTransform > 0 {
-                for index in Swift.stride(from: component, to: samples.count, by: stride) {
-                    samples[index] <<= UInt16(pointTransform)
+                for index in Swift.stride(from: component, to: output.count, by: stride) {
+                    output[index] <<= UInt16(pointTransform)
                 }
             }
         }
