@@ -61,11 +61,6 @@ struct ByteReader {
         offset += count
     }
 
-    /// Moves back to an offset this reader has already passed, to re-read a header another way.
-    mutating func rewind(to position: Int) {
-        offset = min(max(0, position), end)
-    }
-
     /// The 16-bit value at `position`; the caller has checked that 2 bytes are there.
     func peekUInt16(at position: Int) -> UInt16 {
         let value = UInt16(bytes[position]) | UInt16(bytes[position + 1]) << 8

@@ -31,6 +31,18 @@ public struct DICOMElement: Sendable {
     public let byteOrder: DICOMByteOrder
     /// How text values are encoded, from the Specific Character Set in effect where the element is.
     public let characterSet: DICOMCharacterSet
+
+    /// An element as read, or made to replace one (de-identification): `offset` 0 means "not from a file".
+    public init(tag: DICOMTag, vr: DICOMVR, value: Value, offset: Int = 0, hasUndefinedLength: Bool = false,
+                byteOrder: DICOMByteOrder = .littleEndian, characterSet: DICOMCharacterSet = .latin1) {
+        self.tag = tag
+        self.vr = vr
+        self.value = value
+        self.offset = offset
+        self.hasUndefinedLength = hasUndefinedLength
+        self.byteOrder = byteOrder
+        self.characterSet = characterSet
+    }
 }
 
 /// Encapsulated pixel data (PS3.5 §A.4): the Basic Offset Table and the fragments that follow it.

@@ -63,15 +63,16 @@ public struct DICOMFile: Sendable {
                                       stop: { $0.group != 0x0002 })
         let bodyStart = reader.offset
 
+        let uid = meta[.transferSyntaxUID]?.string ?? ""
         let syntax: DICOMTransferSyntax
-        var encoding: DICOMEncoding
-        if let uid = meta[.transferSyntaxUID]?.string, !uid.isEmpty {
-            syntax = DICOMTransferSyntax(uid: uid)
-            encoding = DICOMEncoding(isExplicitVR: syntax.isExplicitVR, byteOrder: syntax.byteOrder)
-            if syntax.name == nil { encoding = .guessed(in: bytes, at: bodyStart) }
-        } else {
+        let encoding: DICOMEncoding
+        if uid.isEmpty {
             encoding = .guessed(in: bytes, at: bodyStart)
             syntax = encoding.isExplicitVR ? .explicitVRLittleEndian : .implicitVRLittleEndian
+        } else {
+            syntax = DICOMTransferSyntax(uid: uid)
+            encoding = syntax.name == nil ? .guessed(in: bytes, at: bodyStart)
+                : DICOMEncoding(isExplicitVR: syntax.isExplicitVR, byteOrder: syntax.byteOrder)
         }
 
         var body = ByteReader(bytes, from: bodyStart, byteOrder: encoding.byteOrder, file: name)
@@ -85,7 +86,7 @@ public struct DICOMFile: Sendable {
         self.fileMetaInformation = meta
         self.dataset = try parser.dataset(&body, encoding: encoding, characterSet: .latin1)
         self.transferSyntax = syntax
-        self.isTransferSyntaxInferred = meta[.transferSyntaxUID]?.string?.isEmpty ?? true
+        self.isTransferSyntaxInferred = uid.isEmpty
         self.limits = limits
     }
 

@@ -1,5 +1,6 @@
 /// What a workstation shows about a scan, and what the display pipeline needs to turn stored values into
-/// grey levels, read from a dataset without ever failing: an absent or unparsable attribute is `nil`.
+/// grey levels, read from a dataset without ever failing: an absent, empty or unparsable attribute is
+/// `nil`. Each property is the attribute of the same name (its tag is the ``DICOMTag`` of that name).
 ///
 /// For enhanced multi-frame images (CT, MR…), pixel spacing, rescale and window values are taken from
 /// the Shared Functional Groups when the top level lacks them, then from the first frame's Per-Frame

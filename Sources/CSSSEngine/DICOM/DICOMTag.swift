@@ -135,6 +135,5 @@ extension DICOMTag {
     public static let doseGridScaling = DICOMTag(0x3004, 0x000E)
     public static let sharedFunctionalGroupsSequence = DICOMTag(0x5200, 0x9229)
     public static let perFrameFunctionalGroupsSequence = DICOMTag(0x5200, 0x9230)
-    public static let extendedOffsetTable = DICOMTag(0x7FE0, 0x0001)
     public static let pixelData = DICOMTag(0x7FE0, 0x0010)
 }

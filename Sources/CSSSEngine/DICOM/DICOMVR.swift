@@ -1,5 +1,5 @@
 /// A value representation: how an element's value is encoded (PS3.5 §6.2).
-public enum DICOMVR: String, Sendable, CaseIterable {
+public enum DICOMVR: String, Sendable {
     case AE, AS, AT, CS, DA, DS, DT, FD, FL, IS, LO, LT, OB, OD, OF, OL, OV, OW, PN, SH, SL, SQ, SS, ST, SV,
          TM, UC, UI, UL, UN, UR, US, UT, UV
 
