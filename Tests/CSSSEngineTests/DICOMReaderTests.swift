@@ -70,6 +70,15 @@ struct DICOMReaderTests {
         #expect(try file.pixelData().frame(0).samples == .uint16([1, 2]))
     }
 
+    @Test("a dataset written in implicit VR under an explicit transfer syntax is read as written, as pydicom does")
+    func mislabelledEncoding() throws {
+        var builder = DICOMBuilder(explicitVR: false)
+        builder.add(.modality, .CS, "CT")
+        builder.add(.rows, us: 512)
+        let dataset = try read(builder).dataset
+        #expect(dataset[.modality]?.string == "CT" && dataset[.rows]?.integer == 512)
+    }
+
     @Test("an element longer than the file is reported as truncated, naming it")
     func truncatedElement() throws {
         var builder = DICOMBuilder()

@@ -71,7 +71,10 @@ public struct DICOMFile: Sendable {
             syntax = encoding.isExplicitVR ? .explicitVRLittleEndian : .implicitVRLittleEndian
         } else {
             syntax = DICOMTransferSyntax(uid: uid)
-            encoding = syntax.name == nil ? .guessed(in: bytes, at: bodyStart)
+            // Some writers declare one VR encoding and write the other: as pydicom does, a little-endian
+            // dataset is read the way its first element is written.
+            encoding = syntax.byteOrder == .littleEndian && !syntax.isDeflated
+                ? .guessed(in: bytes, at: bodyStart)
                 : DICOMEncoding(isExplicitVR: syntax.isExplicitVR, byteOrder: syntax.byteOrder)
         }
 
