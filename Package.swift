@@ -25,12 +25,21 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
+        .systemLibrary(name: "CCharLS", pkgConfig: "charls", providers: [.apt(["libcharls-dev"])]),
+        .systemLibrary(name: "CSSSZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),  // ZIPFoundation owns "CZLib"
         .target(name: "CSSSKernels", cSettings: optimisedC),
+        // libjpeg with its own error manager (setjmp) for DICOM's 8- and 12-bit lossy JPEG.
+        .target(
+            name: "CSSSJPEGShim",
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("gdcmjpeg12")]
+        ),
 
         .target(
             name: "CSSSEngine",
             dependencies: [
                 "CPNG", "CTurboJPEG", "CHDF5", "CSSSKernels",
+                "COpenJPEG", "CCharLS", "CSSSZlib", "CSSSJPEGShim",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: optimisedSwift
@@ -55,7 +64,10 @@ let package = Package(
         .target(name: "CSSSTestSupport", path: "Tests/CSSSTestSupport"),
         .testTarget(
             name: "CSSSEngineTests",
-            dependencies: ["CSSSEngine", "CSSSTestSupport"],
+            dependencies: [
+                "CSSSEngine", "CSSSTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 of decoded DICOM pixels
+            ],
             exclude: ["Resources"],  // read from the source tree by path, not bundled
             swiftSettings: optimisedSwift
         ),

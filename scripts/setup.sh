@@ -8,7 +8,11 @@ CSSS_DEBIAN_PACKAGES=(
   libpng-dev        # PNG decoding
   libturbojpeg0-dev # JPEG decoding (islow IDCT, bit-exact with Pillow's libjpeg-turbo)
   libhdf5-dev       # Keras .h5 and .keras weight files
-  zlib1g-dev        # ZIP archives (.keras)
+  zlib1g-dev        # ZIP archives (.keras); Deflated Explicit VR Little Endian DICOM
+  libjpeg62-turbo-dev # DICOM JPEG baseline 8-bit, decoded without colour conversion (libjpeg API)
+  libgdcm-dev       # DICOM JPEG extended 12-bit: GDCM's IJG 6b build, libgdcmjpeg12
+  libopenjp2-7-dev  # DICOM JPEG 2000 (OpenJPEG)
+  libcharls-dev     # DICOM JPEG-LS (CharLS)
   imagemagick       # tests only: decodes csss view's sixel output to compare it with the source image
 )
 

@@ -188,7 +188,7 @@ struct RejectedFileTests {
     func textFile() throws {
         let error = try error(decoding: "not-an-image.png")
         #expect(error == .unsupportedFormat(file: TestImages.url("not-an-image.png").path, leadingBytes: Array("Patient ".utf8)))
-        #expect(error.description.contains("not a PNG or JPEG image (starts with 50 61 74 69 65 6E 74 20 \"Patient \")"))
+        #expect(error.description.contains("not a PNG, JPEG or DICOM image (starts with 50 61 74 69 65 6E 74 20 \"Patient \")"))
     }
 
     @Test("an empty file is unreadable")

@@ -6,7 +6,8 @@ public enum ImageFormat: Sendable, Equatable {
     case png
     /// JPEG: a start-of-image marker followed by another marker, `FF D8 FF`.
     case jpeg
-    // DICOM (a 128-byte preamble, then "DICM") is to be recognised here and decoded by its own decoder.
+    /// DICOM: "DICM" after the 128-byte preamble, or a bare dataset starting with group 0002 or 0008.
+    case dicom
 
     private static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     private static let jpegSignature: [UInt8] = [0xFF, 0xD8, 0xFF]
@@ -17,6 +18,8 @@ public enum ImageFormat: Sendable, Equatable {
             self = .png
         } else if data.starts(with: Self.jpegSignature) {
             self = .jpeg
+        } else if DICOMFile.hasSignature(data) {
+            self = .dicom
         } else {
             return nil
         }
@@ -33,7 +36,8 @@ public enum ImageDecoder {
     /// header cannot make the decoder allocate gigabytes. Mammograms, the largest scans, have about 2 × 10^7.
     public static let maximumPixelCount = 1 << 27
 
-    /// Decodes a PNG or JPEG file held in memory.
+    /// Decodes a PNG, JPEG or DICOM file held in memory (a DICOM file as ``DICOMPixelData/image(frame:)``
+    /// gives its default frame).
     ///
     /// - Parameters:
     ///   - data: the whole file.
@@ -44,7 +48,27 @@ public enum ImageDecoder {
         switch ImageFormat(sniffing: data) {
         case .png: return try PNGDecoder.decode(data, name: name)
         case .jpeg: return try JPEGDecoder.decode(data, name: name)
+        case .dicom: return try decodeDICOM(data, name: name)
         case nil: throw .unsupportedFormat(file: name, leadingBytes: Array(data.prefix(8)))
+        }
+    }
+
+    private static func decodeDICOM(_ data: Data, name: String) throws(ImageDecodingError) -> Image {
+        func failure(_ error: DICOMError) -> ImageDecodingError {
+            if case .truncated = error { return .truncated(file: name) }
+            return .corrupt(file: name, reason: error.reason)
+        }
+        let pixels: DICOMPixelData
+        do {
+            pixels = try DICOMFile(data: data, name: name).pixelData()
+        } catch {
+            throw failure(error)
+        }
+        try checkSize(width: pixels.columns, height: pixels.rows, name: name)
+        do {
+            return try pixels.image()
+        } catch {
+            throw failure(error)
         }
     }
 
@@ -58,7 +82,7 @@ public enum ImageDecoder {
 }
 
 extension Image {
-    /// Reads and decodes the PNG or JPEG file at `url`; errors name the file by its path.
+    /// Reads and decodes the PNG, JPEG or DICOM file at `url`; errors name the file by its path.
     ///
     /// - Throws: ``ImageDecodingError``, `.unreadable` when the file cannot be read at all.
     public init(contentsOf url: URL) throws(ImageDecodingError) {

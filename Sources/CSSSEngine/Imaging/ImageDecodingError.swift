@@ -27,7 +27,7 @@ public enum ImageDecodingError: Error, Sendable, Equatable, CustomStringConverti
         case .unreadable(let file, let reason):
             "\(file): cannot be read: \(reason)"
         case .unsupportedFormat(let file, let leadingBytes):
-            "\(file): not a PNG or JPEG image (starts with \(Self.render(leadingBytes)))"
+            "\(file): not a PNG, JPEG or DICOM image (starts with \(Self.render(leadingBytes)))"
         case .truncated(let file):
             "\(file): the image is truncated (the file ends before its image data does)"
         case .corrupt(let file, let reason):
