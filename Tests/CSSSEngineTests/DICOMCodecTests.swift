@@ -65,17 +65,34 @@ struct DICOMImageTests {
         #expect(image.width == 16 && image.height == 16 && image.colorModel == .gray)
     }
 
-    @Test("gray frames are scaled from their minimum to their maximum; MONOCHROME1 is inverted",
-          arguments: [("CT_small.dcm", false), ("6154", true)])
-    func grayScaling(file: String, inverted: Bool) throws {
+    @Test("gray frames go through the display pipeline: the file's window, else their range; MONOCHROME1 inverted",
+          arguments: [("CT_small.dcm", false, false), ("6154", true, true)])
+    func grayDisplay(file: String, inverted: Bool, hasWindow: Bool) throws {
         let pixels = try DICOMFile(contentsOf: url(file)).pixelData()
-        let samples = try pixels.frame(0).samples
-        let image = try pixels.image()
-        let range = try #require(samples.range)
-        let darkest = (0..<samples.count).first { samples.value(at: $0) == range.lowerBound } ?? 0
-        let brightest = (0..<samples.count).first { samples.value(at: $0) == range.upperBound } ?? 0
-        #expect(image.bytes()[darkest] == (inverted ? 255 : 0))
-        #expect(image.bytes()[brightest] == (inverted ? 0 : 255))
+        let gray = try pixels.grayscaleFrame()
+        #expect(gray.windows.isEmpty == !hasWindow)
+        #expect(gray.photometric == (inverted ? .monochrome1 : .monochrome2))
+        let window = try DisplayPipeline().window(for: gray)
+        let expected = gray.storedValues.map { stored in
+            let level = window.displayLevel(for: gray.modality.modalityValue(of: stored))
+            return inverted ? 255 - level : level
+        }
+        #expect(try pixels.image().bytes() == expected)
+    }
+
+    @Test("CT_small: the CT rescale to Hounsfield units; 6154: pydicom's rescale and first window")
+    func grayAttributes() throws {
+        let ct = try DICOMFile(contentsOf: url("CT_small.dcm")).pixelData().grayscaleFrame()
+        #expect(ct.modality == .rescale(slope: 1, intercept: -1024) && ct.isSigned && ct.bitsStored == 16)
+        let cr = try DICOMFile(contentsOf: url("6154")).pixelData().grayscaleFrame()
+        #expect(cr.modality == .rescale(slope: 0.684, intercept: 200) && !cr.isSigned && cr.bitsStored == 12)
+        #expect(try #require(cr.windows.first).function == .linear)
+    }
+
+    @Test("a colour frame is not a grayscale frame")
+    func colourIsNotGray() throws {
+        let pixels = try DICOMFile(contentsOf: url("SC_rgb_small_odd.dcm")).pixelData()
+        #expect(throws: DICOMError.self) { try pixels.grayscaleFrame() }
     }
 
     @Test("palette images take their palette's colours, 16-bit entries reduced to their high byte")

@@ -36,7 +36,7 @@ public enum ImageDecoder {
     /// header cannot make the decoder allocate gigabytes. Mammograms, the largest scans, have about 2 × 10^7.
     public static let maximumPixelCount = 1 << 27
 
-    /// Decodes a PNG, JPEG or DICOM file held in memory (a DICOM file as ``DICOMPixelData/image(frame:)``
+    /// Decodes a PNG, JPEG or DICOM file held in memory (a DICOM file as ``DICOMPixelData/image(frame:window:)``
     /// gives its default frame).
     ///
     /// - Parameters:
