@@ -1,0 +1,67 @@
+import ArgumentParser
+import CSSSClinic
+import Foundation
+
+/// `csss deidentify`: de-identifies DICOM scans for export, one output file per input.
+struct Deidentify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deidentify",
+        abstract: "De-identify DICOM files for export (DICOM PS3.15 Basic Confidentiality Profile).",
+        discussion: """
+            Writes <name>.deid.dcm for each input into --out (created with mode 0700): patient, physician, \
+            institution and device identifiers, dates and free text are removed, emptied or replaced as \
+            DICOM PS3.15 Annex E Table E.1-1 asks, private attributes, curves and overlays are removed, and \
+            every UID is replaced by a new one. Pixels are kept exactly.
+
+            New UIDs come from a keyed hash: with --key-file, the same original UID gives the same new UID \
+            in every run with that key, so files exported on different days still form one study. Without \
+            --key-file a random key is used, and UIDs are consistent within this run only. Keep the key \
+            secret: it is what stops a new UID from being traced back.
+
+            Prints one line per file; a file that cannot be de-identified gets one error line naming it, \
+            the others go on, and the exit status is then 1.
+
+            Example:
+              head -c 32 /dev/urandom > export.key
+              csss deidentify scans/*.dcm --out export --key-file export.key
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The DICOM files to de-identify.", valueName: "input"))
+    var inputs: [String]
+
+    @Option(help: ArgumentHelp("Folder to write the de-identified files into.", valueName: "folder"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Secret key (at least 16 bytes) for consistent UIDs across runs. Default: a random key for this run.",
+                               valueName: "path"))
+    var keyFile: String?
+
+    func run() throws {
+        let session: ScanDeidentification
+        let folder = URL(fileURLWithPath: out)
+        do {
+            session = try keyFile.map { path throws(ScanDeidentificationError) in
+                try ScanDeidentification(keyFile: URL(fileURLWithPath: path))
+            } ?? .withRandomKey()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+        var failed = false
+        for input in inputs {
+            let source = URL(fileURLWithPath: input)
+            let output = folder.appendingPathComponent(source.deletingPathExtension().lastPathComponent + ".deid.dcm")
+            do {
+                try session.deidentify(fileAt: source, to: output)
+                print("\(input) -> \(output.path)")
+            } catch {
+                printError("\(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
