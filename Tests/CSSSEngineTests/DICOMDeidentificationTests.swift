@@ -109,8 +109,8 @@ struct DICOMDeidentificationTests {
             let value = original.dataset[tag]?.bytes.filter { $0 != 0x20 && $0 != 0 } ?? []
             guard value.count >= 4 else { continue }  // shorter byte strings turn up by chance in pixels
             let raw = try #require(original.dataset[tag]?.string)
-            // The profile keeps Manufacturer; some test files put the same name in Institution Name.
-            guard raw != original.dataset[.manufacturer]?.string else { continue }
+            // The profile keeps Manufacturer; some test files reuse its name as Institution Name.
+            guard original.dataset[.manufacturer]?.string?.contains(raw) != true else { continue }
             #expect(written.range(of: Data(raw.utf8)) == nil, "\(tag) \(raw) is in the output")
         }
     }
