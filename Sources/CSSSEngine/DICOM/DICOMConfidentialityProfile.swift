@@ -77,7 +77,7 @@ public struct DICOMConfidentialityProfile: Sendable {
         Entry(tag: DICOMTag(group, element), name: name, vr: vr, code: code)
     }
 
-    private static let basicRows: [Entry] = [
+    static let basicRows: [Entry] = [
         row(0x0008, 0x0014, "Instance Creator UID", .UI, "U"),
         row(0x0008, 0x0015, "Instance Coercion DateTime", .DT, "X"),
         row(0x0008, 0x0018, "SOP Instance UID", .UI, "U"),
