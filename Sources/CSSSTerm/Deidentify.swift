@@ -8,7 +8,7 @@ struct Deidentify: ParsableCommand {
         commandName: "deidentify",
         abstract: "De-identify DICOM files for export (DICOM PS3.15 Basic Confidentiality Profile).",
         discussion: """
-            Writes <name>.deid.dcm for each input into --out (created with mode 0700): patient, physician, \
+            Writes <name>.deid.dcm (<name>-2.deid.dcm… for a name met before) for each input into --out (created with mode 0700): patient, physician, \
             institution and device identifiers, dates and free text are removed, emptied or replaced as \
             DICOM PS3.15 Annex E Table E.1-1 asks, private attributes, curves and overlays are removed, and \
             every UID is replaced by a new one. Pixels are kept exactly.
@@ -51,9 +51,10 @@ struct Deidentify: ParsableCommand {
             throw ExitCode(1)
         }
         var failed = false
+        var names = OutputNames()
         for input in inputs {
             let source = URL(fileURLWithPath: input)
-            let output = folder.appendingPathComponent(source.deletingPathExtension().lastPathComponent + ".deid.dcm")
+            let output = folder.appendingPathComponent(names.next(for: source.deletingPathExtension().lastPathComponent))
             do {
                 try session.deidentify(fileAt: source, to: output)
                 print("\(input) -> \(output.path)")
@@ -63,5 +64,22 @@ struct Deidentify: ParsableCommand {
             }
         }
         if failed { throw ExitCode(1) }
+    }
+}
+
+/// `<name>.deid.dcm`, or `<name>-2.deid.dcm`… when an earlier input of the run had the same name, so that
+/// `a/scan.dcm` and `b/scan.dcm` do not overwrite each other.
+private struct OutputNames {
+    private var used: Set<String> = []
+
+    mutating func next(for name: String) -> String {
+        var candidate = "\(name).deid.dcm"
+        var number = 2
+        while used.contains(candidate) {
+            candidate = "\(name)-\(number).deid.dcm"
+            number += 1
+        }
+        used.insert(candidate)
+        return candidate
     }
 }

@@ -39,4 +39,15 @@ struct DeidentifyCommandTests {
         let help = try CommandRunner.run(["deidentify", "--help"])
         #expect(help.standardOutput.contains("consistent within this run only"))
     }
+
+    @Test("two inputs of the same name get two outputs, not one overwritten")
+    func sameName() throws {
+        let folder = try TemporaryFolder("csss-deid")
+        let input = Fixtures.url("dicom/CT_small.dcm").path
+        let out = folder.file("export")
+        let result = try CommandRunner.run(["deidentify", input, input, "--out", out.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(written == ["CT_small-2.deid.dcm", "CT_small.deid.dcm"])
+    }
 }

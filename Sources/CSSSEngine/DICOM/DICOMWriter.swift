@@ -41,7 +41,8 @@ public struct DICOMWriter: Sendable {
             throw .missingSOPIdentity(file: name)
         }
         var body = DICOMElementEncoder()
-        body.append(dataset)
+        // The file meta is made anew below; a stray group 0002 element in the dataset would contradict it.
+        body.append(DICOMDataset(dataset.elements.filter { $0.tag.group != 0x0002 }))
         var meta = DICOMElementEncoder()
         meta.append(DICOMElement(tag: DICOMTag(0x0002, 0x0001), vr: .OB, value: .bytes([0x00, 0x01])))
         for (tag, uid) in [(DICOMTag.mediaStorageSOPClassUID, sopClass), (.mediaStorageSOPInstanceUID, sopInstance),
