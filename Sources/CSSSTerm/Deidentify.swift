@@ -11,7 +11,9 @@ struct Deidentify: ParsableCommand {
             Writes <name>.deid.dcm (<name>-2.deid.dcm… for a name met before) for each input into --out (created with mode 0700): patient, physician, \
             institution and device identifiers, dates and free text are removed, emptied or replaced as \
             DICOM PS3.15 Annex E Table E.1-1 asks, private attributes, curves and overlays are removed, and \
-            every UID is replaced by a new one. Pixels are kept exactly.
+            study, series, instance and reference UIDs are replaced by new ones. Pixels are kept exactly, so \
+            text burned into the image is not removed: a file whose Burned In Annotation is YES gets a \
+            warning line.
 
             New UIDs come from a keyed hash: with --key-file, the same original UID gives the same new UID \
             in every run with that key, so files exported on different days still form one study. Without \
@@ -56,8 +58,11 @@ struct Deidentify: ParsableCommand {
             let source = URL(fileURLWithPath: input)
             let output = folder.appendingPathComponent(names.next(for: source.deletingPathExtension().lastPathComponent))
             do {
-                try session.deidentify(fileAt: source, to: output)
+                let scan = try session.deidentify(fileAt: source, to: output)
                 print("\(input) -> \(output.path)")
+                if scan.hasBurnedInAnnotation {
+                    printError("warning: \(output.path): Burned In Annotation is YES; text in the pixels was not removed")
+                }
             } catch {
                 printError("\(error)")
                 failed = true

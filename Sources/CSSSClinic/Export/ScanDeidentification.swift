@@ -15,6 +15,7 @@ public struct ScanDeidentification: Sendable {
     public static let minimumKeyLength = 16
 
     private let deidentifier: DICOMDeidentifier
+    private static let burnedInAnnotation = DICOMTag(0x0028, 0x0301)
 
     /// A session keyed by `key` (at least ``minimumKeyLength`` bytes); its new UIDs are HMAC-SHA-256 of
     /// the originals under the key.
@@ -60,7 +61,8 @@ public struct ScanDeidentification: Sendable {
         }
         do {
             let dataset = try deidentifier.deidentify(file, to: output)
-            return DeidentifiedScan(output: output, sopInstanceUID: dataset[.sopInstanceUID]?.string ?? "")
+            return DeidentifiedScan(output: output, sopInstanceUID: dataset[.sopInstanceUID]?.string ?? "",
+                                    hasBurnedInAnnotation: dataset[Self.burnedInAnnotation]?.string == "YES")
         } catch {
             throw .unwritable(error)
         }
@@ -71,6 +73,9 @@ public struct ScanDeidentification: Sendable {
 public struct DeidentifiedScan: Sendable {
     public let output: URL
     public let sopInstanceUID: String
+    /// Whether Burned In Annotation (0028,0301) is YES: the Basic Profile removes attributes, not text
+    /// drawn into the pixels (PS3.15 §E.1.1), so such a file still needs its pixels checked.
+    public let hasBurnedInAnnotation: Bool
 }
 
 /// Why a scan could not be de-identified; each case names the file in one line.
