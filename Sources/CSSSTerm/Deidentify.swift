@@ -8,12 +8,12 @@ struct Deidentify: ParsableCommand {
         commandName: "deidentify",
         abstract: "De-identify DICOM files for export (DICOM PS3.15 Basic Confidentiality Profile).",
         discussion: """
-            Writes <name>.deid.dcm (<name>-2.deid.dcm… for a name met before) for each input into --out (created with mode 0700): patient, physician, \
-            institution and device identifiers, dates and free text are removed, emptied or replaced as \
-            DICOM PS3.15 Annex E Table E.1-1 asks, private attributes, curves and overlays are removed, and \
-            study, series, instance and reference UIDs are replaced by new ones. Pixels are kept exactly, so \
-            text burned into the image is not removed: a file whose Burned In Annotation is YES gets a \
-            warning line.
+            Writes <name>.deid.dcm (<name>-2.deid.dcm… for a name met before) for each input into --out \
+            (created with mode 0700): patient, physician, institution and device identifiers, dates and \
+            free text are removed, emptied or replaced as DICOM PS3.15 Annex E Table E.1-1 asks, private \
+            attributes, curves and overlays are removed, and study, series, instance and reference UIDs \
+            are replaced by new ones. Pixels are kept exactly, so text burned into the image is not \
+            removed: a file whose Burned In Annotation is YES gets a warning line.
 
             New UIDs come from a keyed hash: with --key-file, the same original UID gives the same new UID \
             in every run with that key, so files exported on different days still form one study. Without \
