@@ -28,6 +28,11 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Tests only: the de-identification tests read CSSS's DICOM output back with pydicom (3.0.2, the last 3.0.x).
+python3 -c 'import pydicom' 2>/dev/null ||
+  python3 -m pip install --quiet --disable-pip-version-check "pydicom==3.0.2" ||
+  echo "csss setup: pydicom could not be installed; the pydicom read-back tests will be skipped" >&2
+
 if ! command -v swift >/dev/null 2>&1; then
   if [[ -x /opt/swift/usr/bin/swift ]]; then
     export PATH="/opt/swift/usr/bin:$PATH"

@@ -10,6 +10,6 @@ struct CSSS: ParsableCommand {
             CSSS assists clinicians and never replaces them: every prediction it shows is a screening aid, \
             not a diagnosis.
             """,
-        subcommands: [Predict.self, Bench.self, View.self, Inspect.self]
+        subcommands: [Predict.self, Bench.self, View.self, Inspect.self, Deidentify.self]
     )
 }
