@@ -65,14 +65,14 @@ struct DICOMImageTests {
         #expect(image.width == 16 && image.height == 16 && image.colorModel == .gray)
     }
 
-    @Test("gray frames go through the display pipeline: the file's window, else their range; MONOCHROME1 inverted",
+    @Test("gray frames go through the display pipeline: the file's window, else the mediastinum preset for a CT; MONOCHROME1 inverted",
           arguments: [("CT_small.dcm", false, false), ("6154", true, true)])
     func grayDisplay(file: String, inverted: Bool, hasWindow: Bool) throws {
         let pixels = try DICOMFile(contentsOf: url(file)).pixelData()
         let gray = try pixels.grayscaleFrame()
         #expect(gray.windows.isEmpty == !hasWindow)
         #expect(gray.photometric == (inverted ? .monochrome1 : .monochrome2))
-        let window = try DisplayPipeline().window(for: gray)
+        let window = hasWindow ? try DisplayPipeline().window(for: gray) : VOIWindow.ctMediastinum
         let expected = gray.storedValues.map { stored in
             let level = window.displayLevel(for: gray.modality.modalityValue(of: stored))
             return inverted ? 255 - level : level

@@ -88,8 +88,13 @@ public struct ScanInspection: Sendable {
             return "\(frame), \(photometric) shown as 8-bit RGB"
         }
         let gray = try pixels.grayscaleFrame()
-        let window = try DisplayPipeline().window(for: gray)
-        let source = gray.windows.isEmpty ? "automatic, the frame's range" : "the file's first"
+        let choice = pixels.defaultWindow(for: gray)
+        let window = try DisplayPipeline(window: choice).window(for: gray)
+        let source = switch (choice, gray.windows.isEmpty) {
+        case (.window, _): "the CT mediastinum preset"
+        case (_, true): "automatic, the frame's range"
+        case (_, false): "the file's first"
+        }
         return "\(frame), window C \(Self.number(window.center)) / W \(Self.number(window.width)) (\(source)) "
             + "to 8-bit gray" + (gray.photometric == .monochrome1 ? ", inverted (MONOCHROME1)" : "")
     }

@@ -1,9 +1,16 @@
 /// A frame as the engine's 8-bit ``Image``, for showing a DICOM file and feeding it to a model.
 extension DICOMPixelData {
+    /// The window a grey frame of this file is shown with unless one is chosen: the file's first; for a
+    /// CT without one, the mediastinum preset (a window over all of −1024…3000 HU flattens soft tissue to
+    /// one grey); otherwise one spanning the frame's values.
+    public func defaultWindow(for gray: GrayscaleFrame) -> DisplayPipeline.WindowChoice {
+        gray.windows.isEmpty && modality == "CT" ? .window(.ctMediastinum) : .file()
+    }
+
     /// Frame `index` (by default ``defaultFrameIndex``) as an 8-bit gray or RGB ``Image``.
     ///
     /// Gray images go through ``DisplayPipeline``: the Modality LUT, the VOI window `window` picks (by
-    /// default the file's first, else one spanning the frame's values), MONOCHROME1 inverted. PALETTE
+    /// default ``defaultWindow(for:)``), MONOCHROME1 inverted. PALETTE
     /// COLOR images take their palette's colours (the high byte of 16-bit entries); colour images are RGB,
     /// samples wider than 8 bits keep the top 8 of their Bits Stored.
     ///
@@ -13,8 +20,9 @@ extension DICOMPixelData {
                       window: DisplayPipeline.WindowChoice = .file()) throws(DICOMError) -> Image {
         if photometricInterpretation == .monochrome1 || photometricInterpretation == .monochrome2 {
             let gray = try grayscaleFrame(index)
+            let choice = window == .file() ? defaultWindow(for: gray) : window
             do throws(DisplayError) {
-                return try DisplayPipeline(window: window).render(gray)
+                return try DisplayPipeline(window: choice).render(gray)
             } catch {
                 throw .invalidImageAttributes(file: file, reason: error.description)
             }
