@@ -5,25 +5,10 @@ extension GraphLowering {
     static let directConvolutionChannels = 4
 
     mutating func lowerConvolution(_ layer: Layer, _ convolution: Convolution) throws(NetworkError) {
-        let (x, zeroPadding) = try convolutionInput(of: layer)
-        let kernel = convolution.kernel.shape
-        guard kernel.count == 4, x.shape.count == 3, kernel[2] == x.shape[2] else {
-            throw .unsupportedLayer(name: layer.name,
-                                    reason: "its kernel \(kernel) does not fit an NHWC input of \(x.shape)")
-        }
-        let outputChannels = kernel[3]
-        try check(bias: convolution.bias, channels: outputChannels, of: layer)
-        guard let geometry = csss_conv_geometry(
-            input: x.shape, outputChannels: outputChannels, kernel: (kernel[0], kernel[1]),
-            strides: convolution.strides, dilation: convolution.dilation, padding: convolution.padding,
-            zeroPadding: zeroPadding)
-        else { throw .unsupportedLayer(name: layer.name, reason: "its input \(x.shape) is smaller than its kernel") }
-
-        let shape = geometry.outputShape
-        let chain = epilogue(after: layer, activation: convolution.activation, shape: shape, abilities: .kernel)
-        var weights = ChannelWeights(kernel: convolution.kernel, outputChannels: outputChannels, bias: convolution.bias)
-        chain.norms.forEach { weights.fold($0) }
-        let output = PlannedValue(storage: newStorage(count: shape.reduce(1, *)), shape: shape)
+        let (x, geometry, chain, weights, output) = try beginConvolution(
+            layer, kernel: convolution.kernel, bias: convolution.bias, strides: convolution.strides,
+            dilation: convolution.dilation, padding: convolution.padding, activation: convolution.activation
+        ) { kernel in kernel[3] }
 
         let step: any PlanStep
         if geometry.isPointwise {
@@ -41,25 +26,11 @@ extension GraphLowering {
     }
 
     mutating func lowerDepthwise(_ layer: Layer, _ convolution: DepthwiseConvolution) throws(NetworkError) {
-        let (x, zeroPadding) = try convolutionInput(of: layer)
-        let kernel = convolution.kernel.shape
-        guard kernel.count == 4, x.shape.count == 3, kernel[2] == x.shape[2] else {
-            throw .unsupportedLayer(name: layer.name,
-                                    reason: "its kernel \(kernel) does not fit an NHWC input of \(x.shape)")
-        }
-        let outputChannels = kernel[2] * kernel[3]
-        try check(bias: convolution.bias, channels: outputChannels, of: layer)
-        guard let geometry = csss_conv_geometry(
-            input: x.shape, outputChannels: outputChannels, kernel: (kernel[0], kernel[1]),
-            strides: convolution.strides, dilation: convolution.dilation, padding: convolution.padding,
-            zeroPadding: zeroPadding)
-        else { throw .unsupportedLayer(name: layer.name, reason: "its input \(x.shape) is smaller than its kernel") }
-
-        let shape = geometry.outputShape
-        let chain = epilogue(after: layer, activation: convolution.activation, shape: shape, abilities: .kernel)
-        var weights = ChannelWeights(kernel: convolution.kernel, outputChannels: outputChannels, bias: convolution.bias)
-        chain.norms.forEach { weights.fold($0) }
-        let output = PlannedValue(storage: newStorage(count: shape.reduce(1, *)), shape: shape)
+        // Keras's depthwise kernel is (kh, kw, in, multiplier): in × multiplier output channels.
+        let (x, geometry, chain, weights, output) = try beginConvolution(
+            layer, kernel: convolution.kernel, bias: convolution.bias, strides: convolution.strides,
+            dilation: convolution.dilation, padding: convolution.padding, activation: convolution.activation
+        ) { kernel in kernel[2] * kernel[3] }
         let step = DepthwiseStep(input: x.storage, output: output.storage, geometry: geometry,
                                  weights: AlignedFloats(weights.values), epilogue: Epilogue(chain, bias: weights.bias))
         finish(layer, step: step, chain: chain, output: output, activation: convolution.activation)
@@ -183,6 +154,34 @@ extension GraphLowering {
     }
 
     /// A convolution's input and the padding of a ZeroPadding2D folded into it.
+    /// What lowering a convolution or a depthwise convolution starts with: its input (any ZeroPadding2D
+    /// before it folded in), the geometry, the epilogue chain after it, the weights with the chain's
+    /// BatchNormalizations folded in, and a new storage for the output.
+    private mutating func beginConvolution(
+        _ layer: Layer, kernel: Tensor, bias: Tensor?, strides: (Int, Int), dilation: (Int, Int), padding: Padding,
+        activation: Activation, outputChannels: ([Int]) -> Int
+    ) throws(NetworkError) -> (PlannedValue, csss_conv_geometry, EpilogueChain, ChannelWeights, PlannedValue) {
+        let (x, zeroPadding) = try convolutionInput(of: layer)
+        let kernelShape = kernel.shape
+        guard kernelShape.count == 4, x.shape.count == 3, kernelShape[2] == x.shape[2] else {
+            throw .unsupportedLayer(name: layer.name,
+                                    reason: "its kernel \(kernelShape) does not fit an NHWC input of \(x.shape)")
+        }
+        let channels = outputChannels(kernelShape)
+        try check(bias: bias, channels: channels, of: layer)
+        guard let geometry = csss_conv_geometry(
+            input: x.shape, outputChannels: channels, kernel: (kernelShape[0], kernelShape[1]),
+            strides: strides, dilation: dilation, padding: padding, zeroPadding: zeroPadding)
+        else { throw .unsupportedLayer(name: layer.name, reason: "its input \(x.shape) is smaller than its kernel") }
+
+        let shape = geometry.outputShape
+        let chain = epilogue(after: layer, activation: activation, shape: shape, abilities: .kernel)
+        var weights = ChannelWeights(kernel: kernel, outputChannels: channels, bias: bias)
+        chain.norms.forEach { weights.fold($0) }
+        let output = PlannedValue(storage: newStorage(count: shape.reduce(1, *)), shape: shape)
+        return (x, geometry, chain, weights, output)
+    }
+
     private func convolutionInput(of layer: Layer) throws(NetworkError) -> (PlannedValue, PaddingAmounts) {
         let name = source(of: layer.inputs[0])
         guard let padding = foldedPadding[name], let paddingLayer = layersByName[name] else {
