@@ -146,7 +146,8 @@ struct CLAHETests {
 
     /// Enabled by `bench/clahe_vs_opencv.py`, which sets `CSSS_OPENCV_DUMPS` to a folder of OpenCV's inputs and
     /// outputs for the chest X-rays; this writes CSSS's outputs beside them for the script to report.
-    @Test("matches OpenCV on the chest X-ray dumps", .enabled(if: ProcessInfo.processInfo.environment["CSSS_OPENCV_DUMPS"] != nil))
+    @Test("matches OpenCV on the chest X-ray dumps", .enabled(if: ProcessInfo.processInfo.environment["CSSS_OPENCV_DUMPS"] != nil,
+                    "run by bench/clahe_vs_opencv.py, which sets CSSS_OPENCV_DUMPS to the OpenCV outputs it made"))
     func matchesOpenCVOnDumps() throws {
         struct Dumps: Decodable { let images: [Entry] }
         struct Entry: Decodable { let stem: String, width: Int, height: Int }
