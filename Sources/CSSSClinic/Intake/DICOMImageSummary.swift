@@ -48,10 +48,15 @@ public struct DICOMImageSummary: Sendable {
             return (label, value)
         }
         return present + [
-            ("size", "\(pixels.rows) rows × \(pixels.columns) columns × \(pixels.numberOfFrames) frames"),
+            ("size", "\(pixels.rows) rows × \(pixels.columns) columns × \(counted(pixels.numberOfFrames, "frame"))"),
             ("bits", "\(pixels.bitsAllocated) allocated, \(pixels.bitsStored) stored, "
                 + (pixels.isSigned ? "signed" : "unsigned")),
-            ("photometric", "\(pixels.photometricInterpretation), \(pixels.samplesPerPixel) samples a pixel"),
+            ("photometric", "\(pixels.photometricInterpretation), \(counted(pixels.samplesPerPixel, "sample")) a pixel"),
         ]
     }
+}
+
+/// "1 frame", "15 frames".
+private func counted(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
 }
