@@ -82,7 +82,7 @@ struct DICOMFuzzTests {
         let positions = encapsulated.fragments.flatMap(\.indices)
         var decoded = 0
         for index in 0..<Self.codestreamInputs {
-            var random = SplitMix64(seed: UInt64(index) &+ 0xC0DE_C0DE)
+            var random = SeededRandom(seed: UInt64(index) &+ 0xC0DE_C0DE)
             var input = bytes
             for _ in 0..<(1 + random.below(4)) {
                 let position = positions[random.below(positions.count)]
@@ -99,7 +99,7 @@ struct DICOMFuzzTests {
     private static func run(seeds: [Seed], lane: Int, lanes: Int) -> Tally {
         var tally = Tally()
         for index in stride(from: lane, to: inputCount, by: lanes) {
-            var random = SplitMix64(seed: UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+            var random = SeededRandom(seed: UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
             let seed = seeds[index % seeds.count]
             let input = mutated(seed, &random)
             tally.inputs += 1
@@ -114,7 +114,7 @@ struct DICOMFuzzTests {
     }
 
     /// One to three mutations of the seed's bytes.
-    private static func mutated(_ seed: Seed, _ random: inout SplitMix64) -> [UInt8] {
+    private static func mutated(_ seed: Seed, _ random: inout SeededRandom) -> [UInt8] {
         var bytes = seed.bytes
         for _ in 0..<(1 + random.below(3)) where !bytes.isEmpty {
             // Half the mutations hit an element's header, where the parser makes its decisions.
@@ -140,27 +140,5 @@ struct DICOMFuzzTests {
             }
         }
         return bytes
-    }
-}
-
-/// A small, fast, seedable generator (SplitMix64), so that every mutated input can be made again.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in `0..<bound` (`bound` > 0).
-    mutating func below(_ bound: Int) -> Int {
-        Int(next() % UInt64(bound))
     }
 }

@@ -153,4 +153,10 @@ struct SeededRandom: RandomNumberGenerator {
     mutating func uniform(_ low: Float, _ high: Float) -> Float {
         Float.random(in: low...high, using: &self)
     }
+
+    /// A number in `0..<bound` (`bound` > 0), cheaper than `Int.random(in:using:)` for the fuzzer's
+    /// millions of draws; the slight modulo bias does not matter there.
+    mutating func below(_ bound: Int) -> Int {
+        Int(next() % UInt64(bound))
+    }
 }
