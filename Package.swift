@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
     ],
     targets: [
         // Thin C targets: each only imports a system library or holds a SIMD kernel.
@@ -28,6 +30,8 @@ let package = Package(
         .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
         .systemLibrary(name: "CCharLS", pkgConfig: "charls", providers: [.apt(["libcharls-dev"])]),
         .systemLibrary(name: "CSSSZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),  // ZIPFoundation owns "CZLib"
+        .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(name: "CSSSKernels", cSettings: optimisedC),
         // libjpeg with its own error manager (setjmp) for DICOM's 8- and 12-bit lossy JPEG.
         .target(
@@ -44,12 +48,21 @@ let package = Package(
             ],
             swiftSettings: optimisedSwift
         ),
-        .target(name: "CSSSStore"),
+        .target(
+            name: "CSSSStore",
+            dependencies: [
+                "CArgon2",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "CSSSClinic",
             dependencies: [
-                "CSSSEngine", "CSSSStore",
+                "CSSSEngine", "CSSSStore", "CQREncode",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),
         .executableTarget(
@@ -71,8 +84,22 @@ let package = Package(
             exclude: ["Resources"],  // read from the source tree by path, not bundled
             swiftSettings: optimisedSwift
         ),
-        .testTarget(name: "CSSSStoreTests", dependencies: ["CSSSStore"]),
-        .testTarget(name: "CSSSClinicTests", dependencies: ["CSSSClinic", "CSSSTestSupport"]),
+        .testTarget(
+            name: "CSSSStoreTests",
+            dependencies: [
+                "CSSSStore", "CSSSTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "CSSSClinicTests",
+            dependencies: [
+                "CSSSClinic", "CSSSStore", "CSSSTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "CSSSTermTests",
             dependencies: [
