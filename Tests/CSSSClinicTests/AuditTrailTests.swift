@@ -19,7 +19,11 @@ private struct AuditFixture {
     }
 
     static func open(_ folder: TemporaryFolder) throws -> ClinicStore {
-        let directory = DataDirectory(url: folder.url)
+        try open(folder.url)
+    }
+
+    static func open(_ url: URL) throws -> ClinicStore {
+        let directory = DataDirectory(url: url)
         let key = try MasterKey.load(for: directory, environment: ["CSSS_MASTER_KEY": String(repeating: "01", count: 32)])
         return try ClinicStore(directory: directory, masterKey: key)
     }
@@ -79,6 +83,9 @@ struct AuditTrailTests {
         #expect(!verification.isIntact)
         #expect(verification.problems == [.changed(seq: 4)])
         #expect(verification.problems[0].description == "event 4 was changed after it was written")
+        // The newest event has no successor; the recorded head vouches for its hash instead.
+        try fixture.sql("UPDATE audit_event SET break_glass = 1 WHERE seq = 5")
+        #expect(try fixture.trail.verify().problems == [.changed(seq: 4), .changed(seq: 5)])
     }
 
     @Test("a row deleted from the middle is reported as missing by its seq")
@@ -225,10 +232,10 @@ struct AuditTrailTests {
     func concurrentTerminals() throws {
         let fixture = try AuditFixture()
         let failures = FailureLog()
-        let folder = fixture.folder
+        let url = fixture.folder.url
         DispatchQueue.concurrentPerform(iterations: 4) { terminal in
             do {
-                let trail = AuditTrail(store: try AuditFixture.open(folder))
+                let trail = AuditTrail(store: try AuditFixture.open(url))
                 for index in 0..<50 {
                     try trail.record(AuditEntry(action: .scanView, actor: AuditActor(userID: Int64(terminal), role: "doctor", sessionID: nil),
                                                 subject: "scan:\(index)"))

@@ -21,7 +21,8 @@ public struct AuditVerification: Hashable, Sendable {
 
 /// One way the audit trail differs from what CSSS wrote.
 public enum AuditProblem: Hashable, Sendable, CustomStringConvertible {
-    /// The event's columns no longer match its MAC, but it still sits in the chain.
+    /// The event's columns no longer match its MAC, but its hash still chains with both
+    /// neighbours (for the newest event: matches `audit.head`), so it is a genuine event edited.
     case changed(seq: Int64)
     /// These events are gone from the middle (or the start) of the trail.
     case missing(ClosedRange<Int64>)
@@ -122,7 +123,10 @@ struct AuditChainCheck {
         for (index, event) in events.enumerated() {
             let links = event.prevHash == expectedHash
             let gap = event.seq != expectedSeq
-            let nextLinks = index + 1 == events.count || events[index + 1].prevHash == event.hash
+            // The newest row has no successor to vouch for its hash; only the recorded head can.
+            let nextLinks = index + 1 < events.count
+                ? events[index + 1].prevHash == event.hash
+                : head == AuditHead(seq: event.seq, hash: event.hash)
             var flagged = false
             if let original = originals[index] {
                 genuine.insert(original)
