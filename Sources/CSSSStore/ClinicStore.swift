@@ -19,6 +19,8 @@ public final class ClinicStore: Sendable {
     public let database: DatabasePool
     /// The encrypted blobs.
     public let vault: Vault
+    /// The key the store was opened with (to check a backup before restoring it).
+    public let masterKey: MasterKey
     /// The working keys.
     public let keys: KeyRing
     /// Encrypts protected fields of rows.
@@ -37,6 +39,7 @@ public final class ClinicStore: Sendable {
         try directory.prepare()
         self.directory = directory
         self.busyTimeout = busyTimeout
+        self.masterKey = masterKey
         keys = KeyRing(master: masterKey)
         fields = FieldCipher(key: keys.fieldEncryption)
         index = BlindIndex(key: keys.blindIndex)
@@ -74,6 +77,11 @@ public final class ClinicStore: Sendable {
         } catch let error as DatabaseError {
             throw StoreError(error, path: database.path)
         }
+    }
+
+    /// Closes the database's connections, for a restore that replaces its files.
+    public func close() throws {
+        try database.close()
     }
 
     /// Records the key's fingerprint on first use, and refuses a key that does not match it, so

@@ -25,6 +25,7 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let reportView = AuditAction(rawValue: "report.view")
     public static let reportExport = AuditAction(rawValue: "report.export")
     public static let userCreate = AuditAction(rawValue: "user.create")
+    public static let userList = AuditAction(rawValue: "user.list")
     public static let userDisable = AuditAction(rawValue: "user.disable")
     public static let userEnable = AuditAction(rawValue: "user.enable")
     public static let userUnlock = AuditAction(rawValue: "user.unlock")

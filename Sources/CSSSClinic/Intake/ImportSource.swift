@@ -151,6 +151,19 @@ public struct ImportRefusal: Error, Sendable, Equatable, CustomStringConvertible
         case unreadableFolder(String)
     }
 
+    /// The reason's kind without its paths, for the audit trail (paths can carry patient names).
+    var kind: String {
+        switch reason {
+        case .parentReference: "path with '..'"
+        case .linkOutsideFolder: "link out of the folder"
+        case .linkNotToRegularFile: "link to a non-file"
+        case .brokenLink: "broken link"
+        case .notFound: "not found"
+        case .notARegularFile: "not a regular file"
+        case .unreadableFolder: "unreadable folder"
+        }
+    }
+
     /// The path as given or as found in a folder.
     public let path: String
     public let reason: Reason

@@ -29,6 +29,9 @@ enum Schema {
             t.column("email_index", .blob).indexed()
             t.column("phone_cipher", .blob)
             t.column("phone_index", .blob).indexed()
+            // A restricted record (a colleague, a public figure) opens for doctors only through
+            // break-glass, which is flagged in the audit trail.
+            t.column("restricted", .boolean).notNull().defaults(to: false)
             t.column("created_at", .datetime).notNull()
             t.column("created_by", .integer)
         }

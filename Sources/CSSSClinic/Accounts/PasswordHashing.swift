@@ -1,0 +1,35 @@
+import CSSSStore
+import Foundation
+
+/// Hashes and checks account passwords with Argon2id, and answers in the same time whether or
+/// not the account exists, so that timing does not tell a stranger which user names are real.
+struct PasswordHashing: Sendable {
+    let cost: Argon2id
+    /// A hash of a random password at the same cost, checked when the user name is unknown.
+    private let decoy: String
+
+    init(cost: Argon2id) {
+        self.cost = cost
+        decoy = (try? cost.hashPassword(UUID().uuidString)) ?? ""
+    }
+
+    func hash(_ password: String) throws -> String {
+        try cost.hashPassword(password)
+    }
+
+    func verify(_ password: String, against encoded: String?) -> Bool {
+        guard let encoded else {
+            _ = try? Argon2id.verifyPassword(password, encoded: decoy)
+            return false
+        }
+        return (try? Argon2id.verifyPassword(password, encoded: encoded)) ?? false
+    }
+
+    /// A random one-time password: 16 characters from an alphabet without look-alikes (about 90
+    /// bits), for new accounts and resets; it must be changed at first login.
+    static func oneTimePassword() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<16).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+}
