@@ -36,6 +36,9 @@ public final class ClinicStore: Sendable {
     /// - Throws: ``MasterKeyError/wrongKey(_:)`` when the data was written under another key,
     ///   ``StoreError`` when the database cannot be opened.
     public init(directory: DataDirectory, masterKey: MasterKey, busyTimeout: TimeInterval = 5) throws {
+        // Everything this process writes from here on (database, WAL, vault, audit head) is for its
+        // owner only, whatever umask the shell had.
+        umask(0o077)
         try directory.prepare()
         self.directory = directory
         self.busyTimeout = busyTimeout

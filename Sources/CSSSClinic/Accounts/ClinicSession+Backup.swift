@@ -27,8 +27,10 @@ extension ClinicSession {
         let manifest = try StoreBackup.restore(from: source, into: clinic.store.directory, masterKey: clinic.store.masterKey)
         let restored = try ClinicStore(directory: clinic.store.directory, masterKey: clinic.store.masterKey,
                                        busyTimeout: clinic.settings.busyTimeout)
-        _ = try AuditTrail(store: restored).record(AuditEntry(action: .restore, outcome: .success, actor: identity.auditActor,
-                                                              detail: "restored backup of \(manifest.createdAt)"))
+        let trail = AuditTrail(store: restored)
+        let event = try trail.record(AuditEntry(action: .restore, outcome: .success, actor: identity.auditActor,
+                                                detail: "restored backup of \(manifest.createdAt)"))
+        try trail.rewindHead(to: event)
         try restored.close()
         return manifest
     }

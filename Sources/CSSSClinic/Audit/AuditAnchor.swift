@@ -37,6 +37,12 @@ struct AuditAnchor: Sendable {
     /// and is renamed into place, so a reader never sees half a line.
     func advance(to head: AuditHead) throws {
         if let current = read(), current.seq >= head.seq { return }
+        try replace(with: head)
+    }
+
+    /// Records `head` even when it is behind the recorded one: only for a restore, which
+    /// legitimately takes the trail back to the backup's end (and records that it did).
+    func replace(with head: AuditHead) throws {
         let staged = url.deletingLastPathComponent()
             .appendingPathComponent(".\(Self.fileName).\(UUID().uuidString).part")
         do {

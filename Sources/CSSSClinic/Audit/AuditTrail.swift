@@ -70,6 +70,12 @@ public struct AuditTrail: Sendable {
         try? anchor.advance(to: AuditHead(seq: event.seq, hash: event.hash))
     }
 
+    /// Makes `event` the recorded head even though the head was further on: after a restore has
+    /// replaced the trail with a backup's, whose restore event is `event`.
+    func rewindHead(to event: AuditEvent) throws {
+        try anchor.replace(with: AuditHead(seq: event.seq, hash: event.hash))
+    }
+
     /// The events that occurred in `from..<to` (either end open when `nil`), optionally only those
     /// about one patient or by one user, in seq order.
     public func events(from: Date? = nil, to: Date? = nil, patientID: Int64? = nil,

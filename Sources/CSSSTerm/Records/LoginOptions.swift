@@ -31,10 +31,12 @@ struct LoginOptions: ParsableArguments {
     func login(to clinic: Clinic, kind: SessionKind) async throws -> ClinicSession {
         let variables = ProcessInfo.processInfo.environment
         guard let username else {
-            throw ValidationError("this command acts as a user: give --user NAME (or set CSSS_SESSION from 'csss login')")
+            printError("this command acts as a user: give --user NAME (or set CSSS_SESSION from 'csss login')")
+            throw ExitCode(1)
         }
         guard let password = variables["CSSS_PASSWORD"] ?? SecretPrompt.ask("Password for \(username): ") else {
-            throw ValidationError("no password: run in a terminal, or set CSSS_PASSWORD")
+            printError("no password: run in a terminal, or set CSSS_PASSWORD")
+            throw ExitCode(1)
         }
         var code = variables["CSSS_TOTP"]
         while true {
