@@ -13,6 +13,10 @@ CSSS_DEBIAN_PACKAGES=(
   libgdcm-dev       # DICOM JPEG extended 12-bit: GDCM's IJG 6b build, libgdcmjpeg12
   libopenjp2-7-dev  # DICOM JPEG 2000 (OpenJPEG)
   libcharls-dev     # DICOM JPEG-LS (CharLS)
+  libsqlite3-dev    # the records database (GRDB on the system SQLite, WAL)
+  libargon2-dev     # Argon2id password hashing and passphrase keys
+  libqrencode-dev   # the QR code of two-factor enrolment
+  sqlite3           # tests only: tamper with the audit table by hand, as an attacker would
   imagemagick       # tests only: decodes csss view's sixel output to compare it with the source image
 )
 

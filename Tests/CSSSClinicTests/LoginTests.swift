@@ -144,3 +144,30 @@ struct LoginTests {
         _ = admin
     }
 }
+
+@Suite("Login: password hashes")
+struct PasswordHashTests {
+    @Test("a password stored at an older Argon2id cost is rehashed at the current cost on login")
+    func rehashOnLogin() async throws {
+        let test = try await TestClinic()
+        let admin = try await test.admin()
+        _ = try await test.account("dr.rao", role: .doctor, admin: admin)
+        let stronger = Argon2id(memoryKiB: 2048, iterations: 2, parallelism: 1)
+        let reopened = try await Clinic.open(environment: ClinicEnvironment(variables: test.variables), variables: test.variables,
+                                             passwordCost: stronger)
+        _ = try await reopened.login(username: "dr.rao", password: TestClinic.password(for: "dr.rao"), kind: .workstation)
+        let stored = try reopened.store.read { try String.fetchOne($0, sql: "SELECT password_hash FROM user WHERE username = 'dr.rao'") }
+        #expect(stored.flatMap(Argon2id.parameters(ofEncoded:)) == stronger)
+        #expect(stored?.hasPrefix("$argon2id$v=19$m=2048,t=2,p=1$") == true)
+    }
+
+    @Test("a password typed in another Unicode normal form is the same password")
+    func unicodeNormalForms() async throws {
+        let test = try await TestClinic()
+        let admin = try await test.admin()
+        let created = try admin.addUser(username: "dr.munoz", role: .doctor)
+        var session = try await test.clinic.login(username: "dr.munoz", password: created.oneTimePassword, kind: .workstation)
+        try session.changePassword(current: created.oneTimePassword, new: "ma\u{F1}ana en el caf\u{E9} azul")  // precomposed
+        _ = try await test.clinic.login(username: "dr.munoz", password: "man\u{303}ana en el cafe\u{301} azul", kind: .workstation)
+    }
+}

@@ -74,3 +74,27 @@ struct ClinicStoreTests {
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM setting WHERE key = 'a'") } == 0)
     }
 }
+
+@Suite("Store: passphrase keys")
+struct PassphraseKeyTests {
+    @Test("a passphrase-keyed directory opens with its passphrase only; the salt file is 0600 and not replaced")
+    func passphrase() throws {
+        let folder = try TemporaryFolder("csss-passphrase")
+        let directory = DataDirectory(url: folder.url)
+        try directory.prepare()
+        let cheap = Argon2id(memoryKiB: 1024, iterations: 1, parallelism: 1)
+        let created = try PassphraseKey.create(in: directory, cost: cheap)
+        let key = try created.derive(passphrase: "seven quiet owls at the gate")
+        _ = try ClinicStore(directory: directory, masterKey: key).close()
+        let file = folder.file(PassphraseKey.fileName).path
+        #expect((try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int) == 0o600)
+        #expect(throws: MasterKeyError.keyFileExists(file)) { try PassphraseKey.create(in: directory, cost: cheap) }
+
+        #expect(throws: MasterKeyError.passphraseRequired(directory.url.path)) { try MasterKey.load(for: directory, environment: [:]) }
+        let again = try MasterKey.load(for: directory, environment: ["CSSS_MASTER_PASSPHRASE": "seven quiet owls at the gate"])
+        #expect(again.source == .passphrase(file))
+        _ = try ClinicStore(directory: directory, masterKey: again).close()
+        let wrong = try MasterKey.load(for: directory, environment: ["CSSS_MASTER_PASSPHRASE": "seven quiet owls at the door"])
+        #expect(throws: MasterKeyError.wrongKey(directory.url.path)) { try ClinicStore(directory: directory, masterKey: wrong) }
+    }
+}

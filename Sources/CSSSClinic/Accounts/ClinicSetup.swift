@@ -39,7 +39,7 @@ public enum ClinicSetupError: Error, Equatable, CustomStringConvertible {
 
 extension Clinic {
     /// Sets up a new installation: the data directory, its master key (from `CSSS_MASTER_KEY`,
-    /// else a passphrase, else a new 0600 key file), the database, and the first administrator
+    /// else `CSSS_MASTER_PASSPHRASE` stretched with Argon2id, else a new 0600 key file), the database, and the first administrator
     /// with a one-time password. There is no default password: the one printed here works once.
     public static func initialize(environment: ClinicEnvironment,
                                   variables: [String: String] = ProcessInfo.processInfo.environment,
@@ -52,7 +52,16 @@ extension Clinic {
         do {
             masterKey = try MasterKey.load(for: directory, environment: variables)
         } catch MasterKeyError.missing {
-            masterKey = try MasterKey.createKeyFile(in: directory)
+            if let passphrase = variables["CSSS_MASTER_PASSPHRASE"], !passphrase.isEmpty {
+                do {
+                    try PasswordPolicy().check(passphrase, context: ["csss"])
+                } catch {
+                    throw ConfigurationError.invalidValue(key: "CSSS_MASTER_PASSPHRASE", value: "(hidden)", expected: "\(error)")
+                }
+                masterKey = try PassphraseKey.create(in: directory).derive(passphrase: passphrase)
+            } else {
+                masterKey = try MasterKey.createKeyFile(in: directory)
+            }
         }
         let settings = try SecuritySettings(environment: environment)
         let store = try ClinicStore(directory: directory, masterKey: masterKey, busyTimeout: settings.busyTimeout)

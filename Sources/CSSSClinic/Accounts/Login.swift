@@ -48,6 +48,14 @@ extension Clinic {
                 throw LoginError.secondFactorRefused
             }
         }
+        if passwords.needsRehash(account.passwordHash) {
+            // The installation raised its cost since this password was set: upgrade it now, the
+            // only moment the clear password is at hand.
+            let upgraded = try passwords.hash(password)
+            try write { db in
+                try db.execute(sql: "UPDATE user SET password_hash = ? WHERE id = ?", arguments: [upgraded, account.id])
+            }
+        }
         return try await openSession(for: account, kind: kind, now: now)
     }
 

@@ -13,16 +13,23 @@ struct PasswordHashing: Sendable {
         decoy = (try? cost.hashPassword(UUID().uuidString)) ?? ""
     }
 
+    /// Passwords are hashed in Unicode NFC, so that "é" typed as one character or as "e" plus an
+    /// accent is the same password.
     func hash(_ password: String) throws -> String {
-        try cost.hashPassword(password)
+        try cost.hashPassword(PasswordPolicy.normalised(password))
     }
 
     func verify(_ password: String, against encoded: String?) -> Bool {
         guard let encoded else {
-            _ = try? Argon2id.verifyPassword(password, encoded: decoy)
+            _ = try? Argon2id.verifyPassword(PasswordPolicy.normalised(password), encoded: decoy)
             return false
         }
-        return (try? Argon2id.verifyPassword(password, encoded: encoded)) ?? false
+        return (try? Argon2id.verifyPassword(PasswordPolicy.normalised(password), encoded: encoded)) ?? false
+    }
+
+    /// Whether `encoded` was made at another cost than today's, so the login should rehash it.
+    func needsRehash(_ encoded: String) -> Bool {
+        Argon2id.parameters(ofEncoded: encoded) != cost
     }
 
     /// A random one-time password: 16 characters from an alphabet without look-alikes (about 90

@@ -40,6 +40,12 @@ public struct MasterKey: Sendable {
         if FileManager.default.fileExists(atPath: keyFile.path) {
             return try readKeyFile(keyFile)
         }
+        if let passphraseKey = try PassphraseKey.stored(in: directory) {
+            guard let passphrase = environment["CSSS_MASTER_PASSPHRASE"], !passphrase.isEmpty else {
+                throw MasterKeyError.passphraseRequired(directory.url.path)
+            }
+            return try passphraseKey.derive(passphrase: passphrase)
+        }
         throw MasterKeyError.missing(directory.url.path)
     }
 
