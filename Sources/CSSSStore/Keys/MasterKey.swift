@@ -55,18 +55,7 @@ public struct MasterKey: Sendable {
         let keyFile = directory.url.appendingPathComponent(keyFileName)
         let key = SymmetricKey(size: .bits256)
         let text = key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
-        let descriptor = open(keyFile.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            if errno == EEXIST { throw MasterKeyError.keyFileExists(keyFile.path) }
-            throw MasterKeyError.unreadableKeyFile(keyFile.path, reason: String(cString: strerror(errno)))
-        }
-        defer { close(descriptor) }
-        let bytes = Array(text.utf8)
-        guard write(descriptor, bytes, bytes.count) == bytes.count, fsync(descriptor) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(keyFile.path)
-            throw MasterKeyError.unreadableKeyFile(keyFile.path, reason: reason)
-        }
+        try SecretFile.create(at: keyFile.path, contents: text)
         return MasterKey(key: key, source: .keyFile(keyFile.path))
     }
 

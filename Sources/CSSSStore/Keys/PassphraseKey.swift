@@ -21,18 +21,7 @@ public struct PassphraseKey: Sendable, Equatable {
         let file = directory.url.appendingPathComponent(fileName).path
         let text = "{\"algorithm\":\"argon2id\",\"memory_kib\":\(cost.memoryKiB),\"iterations\":\(cost.iterations),"
             + "\"parallelism\":\(cost.parallelism),\"salt\":\"\(Data(salt).base64EncodedString())\"}\n"
-        let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            if errno == EEXIST { throw MasterKeyError.keyFileExists(file) }
-            throw MasterKeyError.unreadableKeyFile(file, reason: String(cString: strerror(errno)))
-        }
-        defer { close(descriptor) }
-        let bytes = Array(text.utf8)
-        guard write(descriptor, bytes, bytes.count) == bytes.count, fsync(descriptor) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(file)
-            throw MasterKeyError.unreadableKeyFile(file, reason: reason)
-        }
+        try SecretFile.create(at: file, contents: text)
         return PassphraseKey(cost: cost, salt: salt, file: file)
     }
 
