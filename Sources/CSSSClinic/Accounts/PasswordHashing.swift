@@ -5,12 +5,9 @@ import Foundation
 /// not the account exists, so that timing does not tell a stranger which user names are real.
 struct PasswordHashing: Sendable {
     let cost: Argon2id
-    /// A hash of a random password at the same cost, checked when the user name is unknown.
-    private let decoy: String
 
     init(cost: Argon2id) {
         self.cost = cost
-        decoy = (try? cost.hashPassword(UUID().uuidString)) ?? ""
     }
 
     /// Passwords are hashed in Unicode NFC, so that "é" typed as one character or as "e" plus an
@@ -21,7 +18,8 @@ struct PasswordHashing: Sendable {
 
     func verify(_ password: String, against encoded: String?) -> Bool {
         guard let encoded else {
-            _ = try? Argon2id.verifyPassword(PasswordPolicy.normalised(password), encoded: decoy)
+            // One Argon2id computation at the same cost, as a verification would take.
+            _ = try? cost.hashPassword(password)
             return false
         }
         return (try? Argon2id.verifyPassword(PasswordPolicy.normalised(password), encoded: encoded)) ?? false
