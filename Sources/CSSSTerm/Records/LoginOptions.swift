@@ -11,7 +11,10 @@ struct LoginOptions: ParsableArguments {
 
     /// Opens the clinic, logs in (or resumes `CSSS_SESSION`), runs `body`, and logs out again
     /// when the command logged in itself. Every refusal ends the command with one line and exit 1.
-    func withSession<T>(_ body: (inout ClinicSession) async throws -> T) async throws -> T {
+    ///
+    /// - Parameter password: the password when the command already asked for it, so that the
+    ///   person is not asked twice.
+    func withSession<T>(password: String? = nil, _ body: (inout ClinicSession) async throws -> T) async throws -> T {
         let variables = ProcessInfo.processInfo.environment
         let clinic = try await ClinicCommand.openClinic()
         var session: ClinicSession
@@ -20,7 +23,7 @@ struct LoginOptions: ParsableArguments {
             session = try await ClinicCommand.run { try await clinic.resume(token: token) }
             ownsSession = false
         } else {
-            session = try await login(to: clinic, kind: .command)
+            session = try await login(to: clinic, kind: .command, password: password)
             ownsSession = true
         }
         defer { if ownsSession { try? session.logout() } }
@@ -28,13 +31,13 @@ struct LoginOptions: ParsableArguments {
     }
 
     /// Logs in with `--user` and the secrets from the environment or the terminal.
-    func login(to clinic: Clinic, kind: SessionKind) async throws -> ClinicSession {
+    func login(to clinic: Clinic, kind: SessionKind, password given: String? = nil) async throws -> ClinicSession {
         let variables = ProcessInfo.processInfo.environment
         guard let username else {
             printError("this command acts as a user: give --user NAME (or set CSSS_SESSION from 'csss login')")
             throw ExitCode(1)
         }
-        guard let password = variables["CSSS_PASSWORD"] ?? SecretPrompt.ask("Password for \(username): ") else {
+        guard let password = given ?? variables["CSSS_PASSWORD"] ?? SecretPrompt.ask("Password for \(username): ") else {
             printError("no password: run in a terminal, or set CSSS_PASSWORD")
             throw ExitCode(1)
         }

@@ -29,11 +29,12 @@ struct UserPasswd: AsyncParsableCommand {
             return
         }
         let variables = ProcessInfo.processInfo.environment
-        try await login.withSession { session in
+        // Asked once: it logs in and proves the change is the person's own.
+        let current = variables["CSSS_PASSWORD"] ?? SecretPrompt.ask("Current password: ") ?? ""
+        try await login.withSession(password: current) { session in
             guard let new = variables["CSSS_NEW_PASSWORD"] ?? Self.askTwice() else {
                 throw ValidationError("no new password: run in a terminal, or set CSSS_NEW_PASSWORD")
             }
-            let current = variables["CSSS_PASSWORD"] ?? SecretPrompt.ask("Current password: ") ?? ""
             try session.changePassword(current: current, new: new)
         }
         print("Password changed; your other sessions were ended.")
