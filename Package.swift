@@ -32,6 +32,10 @@ let package = Package(
         .systemLibrary(name: "CSSSZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),  // ZIPFoundation owns "CZLib"
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo-pdf", providers: [.apt(["libcairo2-dev"])]),
+        // Pango lays out and shapes the report's text (wrapping, Devanagari, Tamil) on cairo.
+        .systemLibrary(name: "CPango", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
+        .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
         .target(name: "CSSSKernels", cSettings: optimisedC),
         // libjpeg with its own error manager (setjmp) for DICOM's 8- and 12-bit lossy JPEG.
         .target(
@@ -59,7 +63,7 @@ let package = Package(
         .target(
             name: "CSSSClinic",
             dependencies: [
-                "CSSSEngine", "CSSSStore", "CQREncode",
+                "CSSSEngine", "CSSSStore", "CQREncode", "CCairo", "CPango", "CQPDF",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "JWTKit", package: "jwt-kit"),

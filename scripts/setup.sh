@@ -17,6 +17,12 @@ CSSS_DEBIAN_PACKAGES=(
   libargon2-dev     # Argon2id password hashing and passphrase keys
   libqrencode-dev   # the QR code of two-factor enrolment
   sqlite3           # tests only: tamper with the audit table by hand, as an attacker would
+  libcairo2-dev     # PDF reports: drawing
+  libpango1.0-dev   # PDF reports: text layout and shaping (wrapping, Devanagari, Tamil)
+  fonts-noto-core   # PDF reports: fonts for Latin, Devanagari and Tamil names
+  libqpdf-dev       # PDF reports: AES-256 (R6) encryption
+  qpdf              # tests only: qpdf --show-encryption checks the reports
+  poppler-utils     # tests only: pdftotext, pdfinfo and pdftoppm read the reports back
   imagemagick       # tests only: decodes csss view's sixel output to compare it with the source image
 )
 

@@ -16,6 +16,8 @@ public struct KeyRing: Sendable {
     public let sessionSigning: SymmetricKey
     /// Signs the checkpoints that audit retention leaves behind.
     public let auditCheckpointSigning: Curve25519.Signing.PrivateKey
+    /// The hospital's seal on its reports.
+    public let reportSealing: Curve25519.Signing.PrivateKey
     /// A value that identifies the master key without revealing it, kept in the database to tell
     /// a wrong key from damaged data.
     public let fingerprint: String
@@ -31,9 +33,12 @@ public struct KeyRing: Sendable {
         blindIndex = derive("blind index v1")
         auditChain = derive("audit chain v1")
         sessionSigning = derive("session signing v1")
-        let seed = derive("audit checkpoint signing v1").withUnsafeBytes { Data($0) }
         // 32 bytes is always a valid Ed25519 seed.
-        auditCheckpointSigning = try! Curve25519.Signing.PrivateKey(rawRepresentation: seed)
+        func signingKey(_ label: String) -> Curve25519.Signing.PrivateKey {
+            try! Curve25519.Signing.PrivateKey(rawRepresentation: derive(label).withUnsafeBytes { Data($0) })
+        }
+        auditCheckpointSigning = signingKey("audit checkpoint signing v1")
+        reportSealing = signingKey("report sealing v1")
         fingerprint = derive("fingerprint v1").withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
     }
 }
