@@ -191,12 +191,12 @@ struct ReportRendererTests {
         #expect(ReportRenderingError.logoNotPNG.description == "HOSPITAL_LOGO is not a PNG image")
     }
 
-    @Test("a PNG logo is drawn and the report still fits one page")
+    @Test("with a PNG logo and a low-confidence warning, a short report still fits one page")
     func logoIsDrawn() throws {
         let logo = try Self.heatmap(size: 64).pngData()
-        let pdf = try ReportRenderer().render(Self.content(logoPNG: logo))
+        let pdf = try ReportRenderer().render(Self.content(lowConfidence: true, logoPNG: logo))
         #expect(try Self.info(pdf)["Pages"] == "1")
-        #expect(pdf.count > (try ReportRenderer().render(Self.content())).count)
+        #expect(pdf.count > (try ReportRenderer().render(Self.content(lowConfidence: true))).count)
     }
 
     @Test("a report with a 1024×1024 scan renders well under 300 ms")

@@ -88,7 +88,7 @@ extension ReportComposer {
                 rowY += max(label.height, value.height) + 2
             }
         }
-        y += boxHeight + 16
+        y += boxHeight + 12
     }
 
     /// The predicted class, a bar per class, the low-confidence warning and the model's identity.
@@ -140,12 +140,12 @@ extension ReportComposer {
                                 font: .small, width: width)
         ensureSpace(model.height)
         canvas.draw(model, x: left, y: y, color: .muted)
-        y += model.height + 16
+        y += model.height + 12
     }
 
     /// The scan and its heatmap side by side, captioned, then the attention regions.
     func drawImages() {
-        let gap = 12.0, frameHeight = 180.0
+        let gap = 12.0, frameHeight = 160.0
         let frameWidth = (width - gap) / 2
         let caption = canvas.text("Scan", font: .label)
         sectionHeading("Images", keepWith: frameHeight + 4 + caption.height)
@@ -161,7 +161,7 @@ extension ReportComposer {
         let attention = canvas.text("Attention regions: \(regions)", font: .body, width: width)
         ensureSpace(attention.height)
         canvas.draw(attention, x: left, y: y, color: .text)
-        y += attention.height + 16
+        y += attention.height + 12
     }
 
     /// The remarks, line by line so a long text continues on the next page instead of being clipped.
@@ -172,7 +172,7 @@ extension ReportComposer {
         let leading = 2.0
         let iterator = pango_layout_get_iter(block.layout)!
         defer { pango_layout_iter_free(iterator) }
-        var first = true
+        var first = true, atPageTop = false
         repeat {
             var logical = PangoRectangle()
             pango_layout_iter_get_line_extents(iterator, nil, &logical)
@@ -185,22 +185,27 @@ extension ReportComposer {
                 newPage()
                 y += canvas.write("Doctor's remarks (continued)", font: ReportFont(points: 10, bold: true),
                                   x: left, y: y, width: width, color: .heading) + 4
+                atPageTop = true
             }
-            if canvas.isDrawing, let line = pango_layout_iter_get_line_readonly(iterator) {
+            // A blank line between paragraphs is not worth starting a page with.
+            let line = pango_layout_iter_get_line_readonly(iterator)
+            if atPageTop, let line, line.pointee.length == 0 { continue }
+            atPageTop = false
+            if canvas.isDrawing, let line {
                 canvas.setColor(remarks.isEmpty ? .muted : .text)
                 cairo_move_to(canvas.cairo, left + Double(logical.x) / Double(PANGO_SCALE), y + baseline)
                 pango_cairo_show_layout_line(canvas.cairo, line)
             }
             y += lineHeight + leading
         } while pango_layout_iter_next_line(iterator) != 0
-        y += 14
+        y += 10
     }
 
     /// The reviewing doctor and a line to sign on, kept together.
     func drawSignature() {
         let label = canvas.text("Reviewing clinician", font: .label)
         let name = canvas.text(content.doctorName, font: ReportFont(points: 11, bold: true), width: width / 2 - 10)
-        let lineGap = 30.0
+        let lineGap = 26.0
         ensureSpace(max(label.height + 2 + name.height, lineGap + 4 + label.height))
         canvas.draw(label, x: left, y: y, color: .muted)
         canvas.draw(name, x: left, y: y + label.height + 2, color: .text)
