@@ -17,7 +17,9 @@ final class TestClinic {
 
     init(settings: SecuritySettings = SecuritySettings()) async throws {
         folder = try TemporaryFolder("csss-clinic")
-        variables = ["CSSS_HOME": folder.url.path, "CSSS_MASTER_KEY": String(repeating: "5a", count: 32)]
+        // A master key of its own, so that two test installations never vouch for each other.
+        let key = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        variables = ["CSSS_HOME": folder.url.path, "CSSS_MASTER_KEY": key]
         let environment = ClinicEnvironment(variables: variables)
         let report = try await Clinic.initialize(environment: environment, variables: variables, passwordCost: Self.cheapCost)
         clinic = try await Clinic.open(environment: environment, variables: variables, settings: settings,

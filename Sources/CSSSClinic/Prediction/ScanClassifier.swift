@@ -60,7 +60,13 @@ public final class ScanClassifier: Sendable {
     /// for a caller that shows them.
     public func predictAndExplain(imageAt url: URL, at date: Date = Date(), explanation: ExplanationRequest?) throws
         -> (record: PredictionRecord, scan: Image, overlay: Image?) {
-        let image = try Image(contentsOf: url)
+        try predictAndExplain(try Image(contentsOf: url), source: url.path, at: date, explanation: explanation)
+    }
+
+    /// ``predictAndExplain(imageAt:at:explanation:)`` for a scan already decoded (from the vault, which
+    /// never writes a scan to disk in clear); `source` names it in the record.
+    public func predictAndExplain(_ image: Image, source: String, at date: Date = Date(), explanation: ExplanationRequest?) throws
+        -> (record: PredictionRecord, scan: Image, overlay: Image?) {
         let classification = try classifier.classify(image)
         let names = classifier.labels.names
         let top = classification.topIndex
@@ -71,7 +77,7 @@ public final class ScanClassifier: Sendable {
                                          predictedClass: top, request: request)
         }
         let record = PredictionRecord(
-            image: url.path,
+            image: source,
             timestamp: date,
             model: .init(path: modelPath, sha256: modelSHA256,
                          inputSize: [classifier.inputSize.height, classifier.inputSize.width]),

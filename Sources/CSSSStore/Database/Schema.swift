@@ -14,6 +14,21 @@ enum Schema {
             try createReporting(db)
             try createSecurity(db)
         }
+        migrator.registerMigration("v2: explained predictions and sealed report versions") { db in
+            try db.alter(table: "prediction") { t in
+                t.add(column: "low_confidence", .boolean).notNull().defaults(to: false)
+                t.add(column: "threshold", .double)
+                t.add(column: "explained_layer", .text)
+                t.add(column: "attention_regions_json", .text)
+            }
+            try db.alter(table: "report_version") { t in
+                t.add(column: "amends_version", .integer)
+                t.add(column: "sha256", .text)
+                t.add(column: "seal_code", .text)
+                // The patient's PDF password, kept (encrypted) for the delivery that hands it over.
+                t.add(column: "password_cipher", .blob)
+            }
+        }
         return migrator
     }
 

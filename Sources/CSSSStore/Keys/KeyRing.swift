@@ -18,6 +18,8 @@ public struct KeyRing: Sendable {
     public let auditCheckpointSigning: Curve25519.Signing.PrivateKey
     /// The hospital's seal on its reports.
     public let reportSealing: Curve25519.Signing.PrivateKey
+    /// The owner password of report PDFs when `PDF_ENCRYPTION_KEY` is not set.
+    public let reportOwnerPassword: String
     /// A value that identifies the master key without revealing it, kept in the database to tell
     /// a wrong key from damaged data.
     public let fingerprint: String
@@ -39,6 +41,7 @@ public struct KeyRing: Sendable {
         }
         auditCheckpointSigning = signingKey("audit checkpoint signing v1")
         reportSealing = signingKey("report sealing v1")
+        reportOwnerPassword = derive("report owner password v1").withUnsafeBytes { Data($0) }.base64EncodedString()
         fingerprint = derive("fingerprint v1").withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
     }
 }
