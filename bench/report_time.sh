@@ -17,8 +17,9 @@ trap 'rm -rf "$home"' EXIT
 export CSSS_HOME="$home"
 
 once=$("$csss" init --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["one_time_password"])')
-export CSSS_PASSWORD="benchmark lanterns over the bay"
-CSSS_PASSWORD="$once" CSSS_NEW_PASSWORD="$CSSS_PASSWORD" "$csss" user passwd --user admin >/dev/null
+password="benchmark lanterns over the bay"
+CSSS_PASSWORD="$once" CSSS_NEW_PASSWORD="$password" "$csss" user passwd --user admin >/dev/null
+export CSSS_PASSWORD="$password"
 secret=$("$csss" user totp-enroll --user admin --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
 code() {
   python3 - "$secret" "$1" <<'PY'

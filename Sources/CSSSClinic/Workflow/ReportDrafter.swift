@@ -52,7 +52,7 @@ struct ReportDrafter {
                            lowConfidence: prediction.lowConfidence, threshold: prediction.threshold,
                            modelName: prediction.modelName, modelSHA256: prediction.modelSHA256),
             scanImage: scanImage.converted(to: .rgb), overlay: (overlay ?? scanImage).converted(to: .rgb),
-            attentionRegions: prediction.attentionRegions, remarks: remarks, doctorName: doctorName, sealCode: "")
+            attentionRegions: prediction.attentionRegions.map { $0.replacingOccurrences(of: "_", with: " ") }, remarks: remarks, doctorName: doctorName, sealCode: "")
         return Draft(content: content, facts: facts, patientID: patientID, predictionID: prediction.id)
     }
 

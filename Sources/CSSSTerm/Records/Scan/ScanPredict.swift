@@ -35,8 +35,9 @@ struct ScanPredict: AsyncParsableCommand {
         }
         print("Scan \(scanID): \(prediction.label) \(String(format: "%.1f", prediction.confidence * 100)) %"
               + (prediction.lowConfidence ? "  LOW CONFIDENCE: review with particular care" : ""))
+        let width = prediction.probabilities.map(\.label.count).max() ?? 0
         for entry in prediction.probabilities {
-            print("  " + entry.label.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%5.1f %%", entry.probability * 100))
+            print("  " + entry.label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + String(format: "%5.1f %%", entry.probability * 100))
         }
         if !prediction.attentionRegions.isEmpty { print("Attention regions: " + prediction.attentionRegions.joined(separator: ", ")) }
         print("Model \(prediction.modelName) (sha256 \(prediction.modelSHA256.prefix(16))…). "
