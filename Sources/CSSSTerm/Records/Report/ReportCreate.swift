@@ -18,8 +18,7 @@ struct ReportCreate: AsyncParsableCommand {
 
     @Option(name: .customLong("scan"), help: ArgumentHelp("The scan's id.", valueName: "id")) var scanID: Int64
     @Option(help: "The doctor's remarks.") var remarks: String = ""
-    @Option(help: ArgumentHelp("Also write the encrypted PDF here.", valueName: "file")) var out: String?
-    @Flag(help: "Print the report id, version, password and seal as JSON.") var json = false
+    @OptionGroup var output: ReportOutput
     @OptionGroup var login: LoginOptions
 
     func run() async throws {
@@ -27,7 +26,7 @@ struct ReportCreate: AsyncParsableCommand {
         let report = try await login.withSession { session in
             try session.createReport(scanID: scanID, remarks: remarks, settings: settings)
         }
-        try ReportOutput.show(report, out: out, json: json)
+        try output.show(report)
     }
 }
 
@@ -41,8 +40,7 @@ struct ReportAmend: AsyncParsableCommand {
 
     @Argument(help: ArgumentHelp("The report's id.", valueName: "report-id")) var reportID: Int64
     @Option(help: "The doctor's remarks for the new version.") var remarks: String
-    @Option(help: ArgumentHelp("Also write the encrypted PDF here.", valueName: "file")) var out: String?
-    @Flag(help: "Print the report id, version, password and seal as JSON.") var json = false
+    @OptionGroup var output: ReportOutput
     @OptionGroup var login: LoginOptions
 
     func run() async throws {
@@ -50,13 +48,16 @@ struct ReportAmend: AsyncParsableCommand {
         let report = try await login.withSession { session in
             try session.amendReport(reportID, remarks: remarks, settings: settings)
         }
-        try ReportOutput.show(report, out: out, json: json)
+        try output.show(report)
     }
 }
 
-/// What `create` and `amend` print.
-enum ReportOutput {
-    static func show(_ report: IssuedReport, out: String?, json: Bool) throws {
+/// Where `create` and `amend` put the new version, and how they print it.
+struct ReportOutput: ParsableArguments {
+    @Option(help: ArgumentHelp("Also write the encrypted PDF here.", valueName: "file")) var out: String?
+    @Flag(help: "Print the report id, version, password and seal as JSON.") var json = false
+
+    func show(_ report: IssuedReport) throws {
         if let out { try ReportFile.write(Array(report.pdf), to: out) }
         if json {
             print(report.json.text)
