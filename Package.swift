@@ -36,6 +36,7 @@ let package = Package(
         // Pango lays out and shapes the report's text (wrapping, Devanagari, Tamil) on cairo.
         .systemLibrary(name: "CPango", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
         .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CSSSKernels", cSettings: optimisedC),
         // libjpeg with its own error manager (setjmp) for DICOM's 8- and 12-bit lossy JPEG.
         .target(
@@ -63,7 +64,7 @@ let package = Package(
         .target(
             name: "CSSSClinic",
             dependencies: [
-                "CSSSEngine", "CSSSStore", "CQREncode", "CCairo", "CPango", "CQPDF",
+                "CSSSEngine", "CSSSStore", "CQREncode", "CCairo", "CPango", "CQPDF", "CCurl",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "JWTKit", package: "jwt-kit"),

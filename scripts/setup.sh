@@ -23,6 +23,8 @@ CSSS_DEBIAN_PACKAGES=(
   libqpdf-dev       # PDF reports: AES-256 (R6) encryption
   qpdf              # tests only: qpdf --show-encryption checks the reports
   poppler-utils     # tests only: pdftotext, pdfinfo and pdftoppm read the reports back
+  libcurl4-openssl-dev # delivery: SMTP (email) and HTTPS (WhatsApp through Twilio)
+  openssl           # tests only: a self-signed certificate for the local SMTP server's STARTTLS
   imagemagick       # tests only: decodes csss view's sixel output to compare it with the source image
 )
 
@@ -42,6 +44,11 @@ fi
 python3 -c 'import pydicom' 2>/dev/null ||
   python3 -m pip install --quiet --disable-pip-version-check "pydicom==3.0.2" ||
   echo "csss setup: pydicom could not be installed; the pydicom read-back tests will be skipped" >&2
+
+# Tests only: the delivery tests send real mail to a real SMTP server on 127.0.0.1 (aiosmtpd 1.4.6).
+python3 -c 'import aiosmtpd' 2>/dev/null ||
+  python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd==1.4.6" ||
+  echo "csss setup: aiosmtpd could not be installed; the SMTP delivery tests will be skipped" >&2
 
 if ! command -v swift >/dev/null 2>&1; then
   if [[ -x /opt/swift/usr/bin/swift ]]; then
