@@ -29,6 +29,19 @@ enum Schema {
                 t.add(column: "password_cipher", .blob)
             }
         }
+        migrator.registerMigration("v3: the delivery outbox") { db in
+            try db.alter(table: "delivery") { t in
+                t.add(column: "patient_id", .integer).references("patient", onDelete: .restrict)
+                t.add(column: "requested_by", .integer).references("user", onDelete: .restrict)
+                t.add(column: "recipient_cipher", .blob)
+                // While a sender holds a delivery in "sending"; a sender that died lets it lapse.
+                t.add(column: "lease_until", .datetime)
+                t.add(column: "sent_at", .datetime)
+                // The receiver's name for the message: the email's Message-ID, Twilio's message SID.
+                t.add(column: "provider_reference", .text)
+            }
+            try db.create(index: "delivery_due", on: "delivery", columns: ["state", "next_attempt_at"])
+        }
         return migrator
     }
 
