@@ -123,3 +123,55 @@ struct SMTPSettingsTests {
         }
     }
 }
+
+/// The ways a connection is secured, and that it is never quietly left unsecured.
+@Suite("SMTP connection security", .enabled(if: LocalSMTPServer.available, LocalSMTPServer.missingReason))
+struct SMTPSecurityTests {
+    static let sender = "clinic@csss.test"
+
+    @Test("implicit TLS (smtps) delivers with the certificate trusted")
+    func implicitTLS() throws {
+        let certificate = try TestCertificate()
+        let server = try LocalSMTPServer(certificate: certificate, implicitTLS: true)
+        let settings = try SMTPSettings(host: "localhost", port: server.port, sender: Self.sender,
+                                        security: .implicitTLS, caFile: certificate.certificate.path)
+        _ = try SMTPClient(settings: settings).send(MIMEMessageTests.message())
+        #expect(server.messages().count == 1)
+    }
+
+    @Test("a certificate nobody trusts is refused: verification stays on")
+    func untrustedCertificate() throws {
+        let server = try LocalSMTPServer(certificate: TestCertificate())
+        let settings = try SMTPSettings(host: "localhost", port: server.port, sender: Self.sender)
+        let error = try #require(throws: DeliveryError.self) {
+            try SMTPClient(settings: settings).send(MIMEMessageTests.message())
+        }
+        #expect(error.description.contains("curl 60"))
+        #expect(server.messages().isEmpty)
+    }
+
+    @Test("a server without STARTTLS gets nothing in the clear")
+    func noDowngrade() throws {
+        let server = try LocalSMTPServer()
+        let settings = try SMTPSettings(host: "127.0.0.1", port: server.port, sender: Self.sender, password: "pw-never-sent")
+        let error = try #require(throws: DeliveryError.self) {
+            try SMTPClient(settings: settings).send(MIMEMessageTests.message())
+        }
+        #expect(error.description.contains("curl 64"))
+        #expect(!error.isRetryable)
+        #expect(server.messages().isEmpty)
+    }
+
+    @Test("security none delivers to a relay on this machine")
+    func plainToLocalRelay() throws {
+        let server = try LocalSMTPServer()
+        let settings = try SMTPSettings(environment: ClinicEnvironment(variables: [
+            "SMTP_SERVER": "127.0.0.1", "SMTP_PORT": String(server.port), "EMAIL_SENDER": Self.sender,
+            "SMTP_SECURITY": "none",
+        ]))
+        let messageID = try SMTPClient(settings: settings).send(MIMEMessageTests.message())
+        let received = server.messages()
+        try #require(received.count == 1)
+        #expect(try ParsedEmail(received[0]).messageID == messageID)
+    }
+}

@@ -28,10 +28,11 @@ public final class LocalSMTPServer: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - certificate: offers and requires STARTTLS with it.
+    ///   - implicitTLS: speaks TLS from the first byte (smtps) with `certificate` instead.
     ///   - credentials: `USER:PASSWORD` it requires with AUTH PLAIN or LOGIN.
     ///   - failFirst: how many DATA commands it refuses before accepting any.
     ///   - failCode: the reply code it refuses them with (451 or 550).
-    public init(certificate: TestCertificate? = nil, credentials: String? = nil,
+    public init(certificate: TestCertificate? = nil, implicitTLS: Bool = false, credentials: String? = nil,
                 failFirst: Int = 0, failCode: Int = 451) throws {
         guard let python = ExternalTool.python3 else { throw ServerError.notStarted("python3 is not on PATH") }
         self.certificate = certificate
@@ -39,6 +40,7 @@ public final class LocalSMTPServer: @unchecked Sendable {
         var arguments = [Self.scriptURL.path, "0", folder.file("mail").path]
         if let certificate {
             arguments += ["--tls-cert", certificate.certificate.path, "--tls-key", certificate.key.path]
+            if implicitTLS { arguments.append("--implicit-tls") }
         }
         if let credentials { arguments += ["--auth", credentials] }
         if failFirst > 0 { arguments += ["--fail-first", String(failFirst), "--fail-code", String(failCode)] }

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """A real SMTP server for CSSS's delivery tests (aiosmtpd 1.4.6), on 127.0.0.1.
 
-usage: smtp_server.py PORT FOLDER [--tls-cert C --tls-key K] [--auth USER:PASSWORD]
+usage: smtp_server.py PORT FOLDER [--tls-cert C --tls-key K [--implicit-tls]] [--auth USER:PASSWORD]
                       [--fail-first N --fail-code 451|550]
 
 PORT 0 picks a free port. Once listening it prints `PORT <n>` on stdout. Each accepted message is
 saved as FOLDER/<n>.eml (the DATA bytes exactly as received) with its envelope in FOLDER/<n>.json.
-With a certificate, STARTTLS is offered and required. With --auth, AUTH PLAIN/LOGIN is required
+With a certificate, STARTTLS is offered and required (or, with --implicit-tls, TLS starts at once). With --auth, AUTH PLAIN/LOGIN is required
 (and, with TLS on, only after STARTTLS). The first N DATA commands are answered with --fail-code.
 The server exits when its stdin closes or on SIGTERM, so a test run that dies leaves nothing behind.
 """
@@ -72,6 +72,7 @@ def main():
     parser.add_argument("folder")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (smtps) instead of STARTTLS")
     parser.add_argument("--auth")
     parser.add_argument("--fail-first", type=int, default=0)
     parser.add_argument("--fail-code", type=int, default=451)
@@ -91,14 +92,16 @@ def main():
     handler = SavingHandler(args.folder, args.fail_first, args.fail_code)
 
     def make_server():
-        return SMTP(handler, hostname="localhost", tls_context=tls_context,
-                    require_starttls=tls_context is not None,
+        starttls = tls_context if not args.implicit_tls else None
+        return SMTP(handler, hostname="localhost", tls_context=starttls,
+                    require_starttls=starttls is not None,
                     authenticator=authenticator, auth_required=authenticator is not None,
                     auth_require_tls=tls_context is not None)
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    server = loop.run_until_complete(loop.create_server(make_server, "127.0.0.1", args.port))
+    implicit = tls_context if args.implicit_tls else None
+    server = loop.run_until_complete(loop.create_server(make_server, "127.0.0.1", args.port, ssl=implicit))
     port = server.sockets[0].getsockname()[1]
     print(f"PORT {port}", flush=True)
 
