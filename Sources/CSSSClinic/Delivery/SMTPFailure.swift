@@ -33,7 +33,8 @@ struct SMTPFailure {
 
     /// `SMTP 535: curl 67 (Login denied): <curl's error text>`, without the password.
     var reason: String {
-        var text = replyCode > 0 ? "SMTP \(replyCode): " : ""
+        // A success code (the 220 greeting, a 250) is only the last thing the server said before curl gave up.
+        var text = replyCode >= 400 ? "SMTP \(replyCode): " : ""
         text += "curl \(curlCode.rawValue) (\(String(cString: curl_easy_strerror(curlCode))))"
         let detail = errorText.trimmingCharacters(in: .whitespacesAndNewlines)
         if !detail.isEmpty { text += ": \(detail)" }
