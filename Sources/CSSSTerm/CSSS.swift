@@ -11,7 +11,7 @@ struct CSSS: AsyncParsableCommand {
             not a diagnosis.
             """,
         subcommands: [
-            Init.self, Login.self, Logout.self, User.self, PatientCommand.self, Scan.self, Report.self, Audit.self,
+            Init.self, Login.self, Logout.self, User.self, PatientCommand.self, Scan.self, Report.self, Notify.self, OutboxCommand.self, Audit.self,
             Backup.self, Restore.self,
             Predict.self, Bench.self, View.self, Inspect.self, Deidentify.self,
         ]

@@ -62,10 +62,22 @@ struct SessionTests {
         let test = try await TestClinic()
         let admin = try await test.admin()
         var parts = admin.identity.token.split(separator: ".").map(String.init)
-        parts[1] = parts[1].replacingOccurrences(of: "a", with: "b")
+        // Another role in the claims, the signature left as it was.
+        let claims = String(decoding: Data(base64Encoded: Self.padded(parts[1]))!, as: UTF8.self)
+            .replacingOccurrences(of: "\"admin\"", with: "\"patient\"")
+        parts[1] = Data(claims.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
         await #expect(throws: SessionError.invalidToken) { try await test.clinic.resume(token: parts.joined(separator: ".")) }
         let other = try await TestClinic()
         await #expect(throws: SessionError.invalidToken) { try await other.clinic.resume(token: admin.identity.token) }
+    }
+}
+
+extension SessionTests {
+    /// Base64url without padding, made decodable by Foundation.
+    static func padded(_ text: String) -> String {
+        let standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        return standard + String(repeating: "=", count: (4 - standard.count % 4) % 4)
     }
 }
 

@@ -4,6 +4,8 @@ import GRDB
 
 /// Sends email: ``SMTPClient`` in production and in tests (against a real local server).
 public protocol EmailSending: Sendable {
+    /// The address emails come from.
+    var sender: String { get }
     /// Sends `message`; returns the receiver's reference for it.
     func send(_ message: EmailMessage) throws(DeliveryError) -> String
 }
@@ -48,6 +50,27 @@ public struct Outbox: Sendable {
         self.whatsApp = whatsApp
     }
 
+    /// The outbox as the environment configures it: email when `SMTP_SERVER` and `EMAIL_SENDER`
+    /// are set, WhatsApp when the Twilio settings are; a channel left unconfigured fails its
+    /// deliveries with the setting it lacks, and they are retried.
+    ///
+    /// - Throws: ``ConfigurationError`` for a setting that is present but wrong.
+    public static func configured(clinic: Clinic, environment: ClinicEnvironment) throws -> Outbox {
+        let email: SMTPClient? = environment["SMTP_SERVER"] == nil ? nil : SMTPClient(settings: try SMTPSettings(environment: environment))
+        let whatsApp: TwilioClient?
+        if environment["TWILIO_ACCOUNT_SID"] == nil {
+            whatsApp = nil
+        } else {
+            do {
+                whatsApp = TwilioClient(settings: try TwilioSettings(environment: environment))
+            } catch {
+                throw ConfigurationError.invalidValue(key: "TWILIO_*", value: "(see below)", expected: "\(error)")
+            }
+        }
+        return Outbox(clinic: clinic, settings: try DeliverySettings(environment: environment),
+                      hospital: try ReportSettings(environment: environment).hospitalName, email: email, whatsApp: whatsApp)
+    }
+
     /// Sends every delivery due at `now()` (pending, failed and due, or left `sending` by a sender
     /// whose lease has lapsed), until none is due.
     public func run(now: () -> Date = Date.init) throws -> OutboxRunSummary {
@@ -90,7 +113,9 @@ public struct Outbox: Sendable {
     func deliver(_ claim: Claim, at now: Date) throws -> DeliveryState {
         let outcome: Result<String, DeliveryError>
         do {
-            let message = try clinic.store.read { db in try OutboxMessage.load(delivery: claim.id, hospital: hospital, store: clinic.store, in: db) }
+            let message = try clinic.store.read { db in
+                try OutboxMessage.load(delivery: claim.id, hospital: hospital, sender: email?.sender ?? "", store: clinic.store, in: db)
+            }
             outcome = send(message)
         } catch let error as DeliveryError {
             outcome = .failure(error)
@@ -152,3 +177,9 @@ public struct Outbox: Sendable {
         }
     }
 }
+
+extension SMTPClient: EmailSending {
+    public var sender: String { settings.sender }
+}
+
+extension TwilioClient: WhatsAppSending {}

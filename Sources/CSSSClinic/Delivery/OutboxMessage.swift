@@ -8,7 +8,13 @@ enum OutboxMessage {
     case email(EmailMessage)
     case whatsApp(WhatsAppMessage)
 
-    static func load(delivery id: Int64, hospital: String, store: ClinicStore, in db: Database) throws -> OutboxMessage {
+    /// `"Name" <address>`, or the bare address when the name would need encoding.
+    static func displayAddress(name: String, address: String) -> String {
+        let printable = name.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }
+        return printable && !name.isEmpty ? "\"\(name)\" <\(address)>" : address
+    }
+
+    static func load(delivery id: Int64, hospital: String, sender: String, store: ClinicStore, in db: Database) throws -> OutboxMessage {
         guard let row = try Row.fetchOne(db, sql: """
             SELECT delivery.channel, delivery.idempotency_key, delivery.recipient_cipher, delivery.patient_id,
                    report_version.report_id, report_version.version, report_version.blob_id, report_version.password_cipher
@@ -33,7 +39,7 @@ enum OutboxMessage {
             guard let blob = BlobID(rawValue: row["blob_id"]) else { throw DeliveryError.permanent("the report's file is missing") }
             let pdf: Data
             do { pdf = try store.vault.load(blob) } catch { throw DeliveryError.permanent("\(error)") }
-            return .email(EmailMessage(from: "", to: address, subject: notice.emailSubject, textBody: notice.emailText,
+            return .email(EmailMessage(from: displayAddress(name: hospital, address: sender), to: address, subject: notice.emailSubject, textBody: notice.emailText,
                                        htmlBody: notice.emailHTML,
                                        attachment: .init(filename: notice.attachmentName, contentType: "application/pdf", data: pdf),
                                        idempotencyKey: key))
