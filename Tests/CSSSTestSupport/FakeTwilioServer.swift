@@ -20,8 +20,7 @@ public final class FakeTwilioServer {
     public let baseURL: String
     public let port: Int
 
-    private let process: Process
-    private let input: Pipe
+    private let server: LocalServerProcess
     private let folder: TemporaryFolder
     private let logURL: URL
 
@@ -31,29 +30,9 @@ public final class FakeTwilioServer {
         self.authToken = authToken
         folder = try TemporaryFolder("fake-twilio")
         logURL = folder.file("requests.jsonl")
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Servers/fake_twilio.py")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--account", accountSID, "--token", authToken, "--log", logURL.path]
-        input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        // The fake prints `PORT <n>` once it listens; reading it is also the wait for that moment.
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
-            process.terminate()
-            throw Failure(description: "fake_twilio.py did not start: \(text.isEmpty ? "no output" : text)")
-        }
-        self.port = port
+        server = try LocalServerProcess(script: "fake_twilio.py",
+                                        arguments: ["--account", accountSID, "--token", authToken, "--log", logURL.path])
+        port = server.port
         baseURL = "http://127.0.0.1:\(port)"
     }
 
@@ -99,13 +78,6 @@ public final class FakeTwilioServer {
         guard outcome.status == 200 else {
             throw Failure(description: "control request failed: \(outcome.error ?? "HTTP \(outcome.status ?? 0)")")
         }
-    }
-
-    deinit {
-        // Closing its stdin is the fake's signal to leave; terminate in case it is stuck in a request.
-        try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
     }
 }
 

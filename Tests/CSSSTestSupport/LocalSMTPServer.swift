@@ -10,8 +10,7 @@ public final class LocalSMTPServer: @unchecked Sendable {
     public let port: Int
     /// Where it saves what it accepts.
     public let folder: TemporaryFolder
-    private let process: Process
-    private let input: Pipe
+    private let server: LocalServerProcess
     /// Kept so that its files outlive the server that reads them.
     private let certificate: TestCertificate?
 
@@ -34,10 +33,9 @@ public final class LocalSMTPServer: @unchecked Sendable {
     ///   - failCode: the reply code it refuses them with (451 or 550).
     public init(certificate: TestCertificate? = nil, implicitTLS: Bool = false, credentials: String? = nil,
                 failFirst: Int = 0, failCode: Int = 451) throws {
-        guard let python = ExternalTool.python3 else { throw ServerError.notStarted("python3 is not on PATH") }
         self.certificate = certificate
         folder = try TemporaryFolder("csss-smtp")
-        var arguments = [Self.scriptURL.path, "0", folder.file("mail").path]
+        var arguments = ["0", folder.file("mail").path]
         if let certificate {
             arguments += ["--tls-cert", certificate.certificate.path, "--tls-key", certificate.key.path]
             if implicitTLS { arguments.append("--implicit-tls") }
@@ -45,32 +43,12 @@ public final class LocalSMTPServer: @unchecked Sendable {
         if let credentials { arguments += ["--auth", credentials] }
         if failFirst > 0 { arguments += ["--fail-first", String(failFirst), "--fail-code", String(failCode)] }
 
-        process = Process()
-        process.executableURL = python
-        process.arguments = arguments
-        input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-
-        // The server prints `PORT <n>` once it listens; EOF before that means it failed to start.
-        var received = Data()
-        while !received.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty {
-                let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                throw ServerError.notStarted(message)
-            }
-            received.append(chunk)
+        do {
+            server = try LocalServerProcess(script: "smtp_server.py", arguments: arguments)
+        } catch {
+            throw ServerError.notStarted("\(error)")
         }
-        let line = String(decoding: received, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
-            throw ServerError.notStarted("unexpected first line: \(line)")
-        }
-        self.port = port
+        port = server.port
     }
 
     /// The messages it accepted, in order, as the raw bytes it received.
@@ -82,18 +60,6 @@ public final class LocalSMTPServer: @unchecked Sendable {
             .sorted { $0.0 < $1.0 }
             .compactMap { try? Data(contentsOf: mail.appendingPathComponent($0.1)) }
     }
-
-    deinit {
-        // Closing stdin alone stops it; terminating as well does not wait for the stdin watcher.
-        try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-    }
-
-    /// `Tests/Servers/smtp_server.py`, found from this source file.
-    private static let scriptURL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Servers/smtp_server.py")
 
     /// Why the server did not start.
     public enum ServerError: Error, CustomStringConvertible {
