@@ -27,7 +27,7 @@ struct GradCAMGradientTests {
         builder.normalization("head_bn", channels: 24)
         builder.relu6("head_relu")
         builder.add("pool", .globalAveragePooling(keepDims: false))
-        builder.add("dropout", .dropout)
+        builder.add("dropout", .dropout(rate: 0.5))
         builder.dense("hidden", in: 24, out: 12, activation: .relu)
         builder.dense("classes", in: 12, out: 4, activation: .softmax)
         return ModelGraph(name: "small", layers: builder.layers, outputName: "classes")
@@ -247,7 +247,7 @@ enum LayerCase: String, CaseIterable, CustomTestStringConvertible {
         case .denseSigmoidOnPixels:
             builder.dense("layer", in: channels, out: 3, activation: .sigmoid)
         case .dropoutAndFlatten:
-            builder.add("layer", .dropout)
+            builder.add("layer", .dropout(rate: 0.5))
         }
         builder.add("flatten", .flatten)
         let flattened = try LayerShapes(graph: ModelGraph(name: rawValue, layers: builder.layers, outputName: "flatten"),

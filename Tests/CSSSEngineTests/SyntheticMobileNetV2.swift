@@ -49,7 +49,7 @@ enum SyntheticMobileNetV2 {
         builder.normalization("Conv_1_bn", channels: 1280)
         builder.relu6("out_relu")
         builder.add("global_average_pooling2d", .globalAveragePooling(keepDims: false))
-        builder.add("dropout", .dropout)
+        builder.add("dropout", .dropout(rate: 0.5))
         builder.dense("dense", in: 1280, out: classes, activation: .softmax)
         return ModelGraph(name: "functional", layers: builder.layers, outputName: "dense")
     }

@@ -47,7 +47,7 @@ struct KerasLayerInterpreter {
         case "Dense":
             return try dense()
         case "Dropout":
-            return (.dropout, try singleInput())
+            return (.dropout(rate: try config.float("rate", default: 0.5)), try singleInput())
         case "Flatten":
             let input = try singleInput()
             try config.requireChannelsLast()

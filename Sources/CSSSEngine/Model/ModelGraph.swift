@@ -159,8 +159,8 @@ public enum LayerOperation: Sendable {
     /// The mean over height and width; `keepDims` keeps them as 1×1.
     case globalAveragePooling(keepDims: Bool)
     case dense(DenseLayer)
-    /// The identity at inference.
-    case dropout
+    /// The identity at inference; in training, zeroes a `rate` fraction of values (and scales the rest).
+    case dropout(rate: Float)
     /// Collapses every axis after the batch into one.
     case flatten
 }
