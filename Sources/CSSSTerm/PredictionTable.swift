@@ -16,7 +16,7 @@ struct PredictionTable {
     func row(for record: PredictionRecord) -> String {
         let name = URL(fileURLWithPath: record.image).lastPathComponent
         let confidence = String(format: "%.1f%%", record.prediction.confidence * 100)
-        let flag = record.lowConfidence ? "  low confidence" : ""
+        let flag = (record.lowConfidence ? "  low confidence" : "") + (record.demoModel ? "  \(ModelCard.demoWarning)" : "")
         let line = "\(pad(name, 36)) \(pad(record.prediction.className, 28)) \(pad(confidence, 10))  \(pad(String(format: "%.1f", record.inferenceMilliseconds), 7))\(flag)"
         guard let explanation = record.explainability else { return line }
         let regions = explanation.isEmpty

@@ -37,6 +37,8 @@ public struct PredictionRecord: Sendable, Equatable {
     public var inferenceMilliseconds: Double
     /// Grad-CAM for the prediction, when it was asked for.
     public var explainability: Explainability? = nil
+    /// The model is a demo: the record carries ``ModelCard/demoWarning``.
+    public var demoModel = false
 
     /// The record in the seed's layout, keys in the order above and classes in output order, then
     /// `explainability` when there is one.
@@ -56,7 +58,8 @@ public struct PredictionRecord: Sendable, Equatable {
             ])),
             ("low_confidence", .bool(lowConfidence)),
             ("inference_ms", .number((inferenceMilliseconds * 1000).rounded() / 1000)),
-        ] + (explainability.map { [("explainability", $0.json)] } ?? []))
+        ] + (explainability.map { [("explainability", $0.json)] } ?? [])
+          + (demoModel ? [("warning", .string(ModelCard.demoWarning))] : []))
     }
 
     /// The record as one line of JSON.

@@ -18,6 +18,9 @@ public final class ScanClassifier: Sendable {
     public let confidenceThreshold: Double
     /// Grad-CAM for the predictions, when explanations were asked for.
     public let explainer: ScanExplainer?
+    /// The model is a demo (its `model_card.json` says so): every prediction it makes says
+    /// ``ModelCard/demoWarning``.
+    public let isDemoModel: Bool
 
     /// Loads the model and labels named by the arguments, falling back to the settings.
     ///
@@ -44,6 +47,7 @@ public final class ScanClassifier: Sendable {
         self.modelPath = modelPath
         self.modelSHA256 = try Self.sha256(of: modelURL)
         self.confidenceThreshold = settings.confidenceThreshold
+        self.isDemoModel = ModelCard.isDemo(model: modelURL)
     }
 
     /// Decodes, preprocesses and classifies one scan, and explains the result when asked.
@@ -85,7 +89,8 @@ public final class ScanClassifier: Sendable {
                               probabilities: zip(names, classification.probabilities).map { ($0, Double($1)) }),
             lowConfidence: confidence < confidenceThreshold,
             inferenceMilliseconds: classification.inferenceMilliseconds,
-            explainability: explained?.explainability
+            explainability: explained?.explainability,
+            demoModel: isDemoModel
         )
         return (record, image, explained?.overlay)
     }

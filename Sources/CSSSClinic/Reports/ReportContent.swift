@@ -75,9 +75,12 @@ public struct ReportContent: Sendable {
         public var threshold: Double
         public var modelName: String
         public var modelSHA256: String
+        /// A demo model spoke: the report says ``ModelCard/demoWarning`` where the result is.
+        public var demoModel: Bool
 
         public init(label: String, confidence: Double, probabilities: [ClassProbability], lowConfidence: Bool,
-                    threshold: Double, modelName: String, modelSHA256: String) {
+                    threshold: Double, modelName: String, modelSHA256: String, demoModel: Bool = false) {
+            self.demoModel = demoModel
             self.label = label
             self.confidence = confidence
             self.probabilities = probabilities

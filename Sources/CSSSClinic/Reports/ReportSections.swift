@@ -123,6 +123,15 @@ extension ReportComposer {
         }
         y += 6
 
+        if finding.demoModel {
+            let warning = canvas.text(ModelCard.demoWarning, font: ReportFont(points: 11, bold: true), width: width - 24)
+            let boxHeight = warning.height + 12
+            ensureSpace(boxHeight)
+            canvas.box(x: left, y: y, width: width, height: boxHeight, fill: .warningFill, edge: .warningEdge, lineWidth: 1.5)
+            canvas.draw(warning, x: left + 14, y: y + 6, color: .warningText)
+            y += boxHeight + 8
+        }
+
         if finding.lowConfidence {
             let threshold = (finding.threshold * 100).rounded() == finding.threshold * 100
                 ? String(format: "%.0f %%", finding.threshold * 100) : ReportFormat.percent(finding.threshold)

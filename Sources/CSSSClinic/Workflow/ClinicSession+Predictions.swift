@@ -32,12 +32,13 @@ extension ClinicSession {
         return try perform(.predictionCreate, patientID: patientID, subject: "scan:\(scanID)") { db in
             try db.execute(sql: """
                 INSERT INTO prediction (scan_id, model_name, model_sha256, label, confidence, probabilities_json, heatmap_blob_id,
-                                        created_at, created_by, low_confidence, threshold, explained_layer, attention_regions_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        created_at, created_by, low_confidence, threshold, explained_layer, attention_regions_json,
+                                        demo_model)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [scanID, URL(fileURLWithPath: record.model.path).lastPathComponent, record.model.sha256,
                                  record.prediction.className, record.prediction.confidence, probabilities.text,
                                  heatmapBlob?.rawValue, now, identity.userID, record.lowConfidence,
-                                 classifier.confidenceThreshold, record.explainability?.layer, regions])
+                                 classifier.confidenceThreshold, record.explainability?.layer, regions, classifier.isDemoModel])
             let id = db.lastInsertedRowID
             try note(.predictionCreate, patientID: patientID, subject: "prediction:\(id)",
                      detail: "scan \(scanID): \(record.prediction.className)", in: db)

@@ -50,7 +50,8 @@ struct ReportDrafter {
             scan: .init(scanID: scanID, modality: scan.modality, bodyPart: scan.bodyPart, date: scan.importedAt, format: scan.format),
             finding: .init(label: prediction.label, confidence: prediction.confidence, probabilities: prediction.probabilities,
                            lowConfidence: prediction.lowConfidence, threshold: prediction.threshold,
-                           modelName: prediction.modelName, modelSHA256: prediction.modelSHA256),
+                           modelName: prediction.modelName, modelSHA256: prediction.modelSHA256,
+                           demoModel: prediction.demoModel),
             scanImage: scanImage.converted(to: .rgb), overlay: (overlay ?? scanImage).converted(to: .rgb),
             attentionRegions: prediction.attentionRegions.map { $0.replacingOccurrences(of: "_", with: " ") }, remarks: remarks, doctorName: doctorName, sealCode: "")
         return Draft(content: content, facts: facts, patientID: patientID, predictionID: prediction.id)

@@ -20,6 +20,8 @@ public struct StoredPrediction: Sendable, Equatable {
     /// The layer Grad-CAM explained.
     public let explainedLayer: String?
     public let attentionRegions: [String]
+    /// Made by a demo model: shown everywhere with ``ModelCard/demoWarning``.
+    public let demoModel: Bool
     public let createdAt: Date
     public let createdBy: Int64
 
@@ -41,6 +43,7 @@ public struct StoredPrediction: Sendable, Equatable {
         explainedLayer = row["explained_layer"]
         let regions = (row["attention_regions_json"] as String?).map { Data($0.utf8) }
         attentionRegions = try regions.map { try JSONSerialization.jsonObject(with: $0) as? [String] ?? [] } ?? []
+        demoModel = row["demo_model"] ?? false
         createdAt = row["created_at"]
         createdBy = row["created_by"]
     }
@@ -58,6 +61,6 @@ public struct StoredPrediction: Sendable, Equatable {
             ("attention_regions", .array(attentionRegions.map(JSONValue.string))),
             ("explained_layer", explainedLayer.map(JSONValue.string) ?? .null),
             ("created_at", .string(ISO8601DateFormatter().string(from: createdAt))),
-        ])
+        ] + (demoModel ? [("warning", .string(ModelCard.demoWarning))] : []))
     }
 }

@@ -42,6 +42,11 @@ enum Schema {
             }
             try db.create(index: "delivery_due", on: "delivery", columns: ["state", "next_attempt_at"])
         }
+        migrator.registerMigration("v4: demo models") { db in
+            try db.alter(table: "prediction") { t in
+                t.add(column: "demo_model", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 

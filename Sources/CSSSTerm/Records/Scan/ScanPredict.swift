@@ -33,6 +33,7 @@ struct ScanPredict: AsyncParsableCommand {
             print(prediction.json.text)
             return
         }
+        if prediction.demoModel { print(ModelCard.demoWarning) }
         print("Scan \(scanID): \(prediction.label) \(String(format: "%.1f", prediction.confidence * 100)) %"
               + (prediction.lowConfidence ? "  LOW CONFIDENCE: review with particular care" : ""))
         let width = prediction.probabilities.map(\.label.count).max() ?? 0
