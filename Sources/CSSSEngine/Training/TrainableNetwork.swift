@@ -169,37 +169,37 @@ public final class TrainableNetwork {
         }
         switch layer.operation {
         case .input:
-            return IdentityStep()
+            return TrainingIdentityStep()
         case .rescaling(let scale, let offset):
-            return AffineStep(scale: [scale], offset: [offset])
+            return TrainingAffineStep(scale: [scale], offset: [offset])
         case .normalization(let mean, let variance):
             guard mean.count == variance.count, !mean.isEmpty else {
                 throw .unsupportedLayer(name: layer.name, reason: "\(mean.count) means for \(variance.count) variances")
             }
-            return AffineStep(mean: mean, variance: variance)
+            return TrainingAffineStep(mean: mean, variance: variance)
         case .conv2D(let convolution):
-            return ConvolutionStep(name: layer.name, convolution, activation: fused(convolution.activation), learns: learns)
+            return TrainingConvolutionStep(name: layer.name, convolution, activation: fused(convolution.activation), learns: learns)
         case .depthwiseConv2D(let convolution):
-            return DepthwiseStep(name: layer.name, convolution, activation: fused(convolution.activation), learns: learns)
+            return TrainingDepthwiseStep(name: layer.name, convolution, activation: fused(convolution.activation), learns: learns)
         case .batchNormalization(let normalization):
-            return BatchNormStep(name: layer.name, normalization, learns: learns)
+            return TrainingBatchNormStep(name: layer.name, normalization, learns: learns)
         case .relu(let maxValue, let negativeSlope, let threshold):
-            return ReLUStep(maxValue: maxValue, negativeSlope: negativeSlope, threshold: threshold)
+            return TrainingReLUStep(maxValue: maxValue, negativeSlope: negativeSlope, threshold: threshold)
         case .activation(let activation):
-            return fused(activation) == .linear ? IdentityStep() : ActivationStep(activation)
+            return fused(activation) == .linear ? TrainingIdentityStep() : TrainingActivationStep(activation)
         case .zeroPadding(let top, let bottom, let left, let right):
-            return ZeroPaddingStep(name: layer.name, top: top, bottom: bottom, left: left, right: right)
+            return TrainingZeroPaddingStep(name: layer.name, top: top, bottom: bottom, left: left, right: right)
         case .add:
-            return AddStep(name: layer.name)
+            return TrainingAddStep(name: layer.name)
         case .globalAveragePooling(let keepDims):
-            return GlobalAveragePoolingStep(name: layer.name, keepDims: keepDims)
+            return TrainingGlobalAveragePoolingStep(name: layer.name, keepDims: keepDims)
         case .dense(let dense):
-            return DenseStep(name: layer.name, dense, activation: fused(dense.activation), learns: learns)
+            return TrainingDenseStep(name: layer.name, dense, activation: fused(dense.activation), learns: learns)
         case .dropout(let rate):
             guard rate >= 0, rate < 1 else { throw .unsupportedLayer(name: layer.name, reason: "dropout rate \(rate)") }
-            return DropoutStep(rate: rate)
+            return TrainingDropoutStep(rate: rate)
         case .flatten:
-            return FlattenStep()
+            return TrainingFlattenStep()
         }
     }
 }

@@ -4,7 +4,7 @@
 /// the moving statistics toward them with Keras's momentum, `moving = moving · 0.99 + batch · 0.01`.
 /// Otherwise (frozen, or an inference pass) it uses the moving statistics, as Keras runs a BatchNormalization
 /// layer whose `trainable` is false.
-final class BatchNormStep: TrainingStep {
+final class TrainingBatchNormStep: TrainingStep {
     /// Keras's default `momentum` for the moving statistics.
     static let momentum: Float = 0.99
 

@@ -1,6 +1,6 @@
 /// A `Conv2D` layer in training: any kernel size, strides, dilation, SAME or VALID padding, optional bias
 /// and fused activation.
-final class ConvolutionStep: TrainingStep {
+final class TrainingConvolutionStep: TrainingStep {
     let name: String
     let kernel: TrainableParameter
     let bias: TrainableParameter?

@@ -1,5 +1,5 @@
 /// A `Dense` layer in training: `y = x · kernel + bias` over the last axis, with a fused activation.
-final class DenseStep: TrainingStep {
+final class TrainingDenseStep: TrainingStep {
     let name: String
     let kernel: TrainableParameter
     let bias: TrainableParameter?

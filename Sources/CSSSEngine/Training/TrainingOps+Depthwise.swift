@@ -1,6 +1,6 @@
 /// A `DepthwiseConv2D` layer in training: kernel `(kh, kw, in, multiplier)`, output channel
 /// `c · multiplier + m` from input channel `c`, optional bias and fused activation.
-final class DepthwiseStep: TrainingStep {
+final class TrainingDepthwiseStep: TrainingStep {
     let name: String
     let kernel: TrainableParameter
     let bias: TrainableParameter?

@@ -1,5 +1,5 @@
 /// Keras `ReLU`: `x >= threshold ? min(x, maxValue) : negativeSlope · (x - threshold)`.
-final class ReLUStep: TrainingStep {
+final class TrainingReLUStep: TrainingStep {
     private let maxValue: Float, negativeSlope: Float, threshold: Float
     private var input: Tensor?
 
@@ -32,7 +32,7 @@ final class ReLUStep: TrainingStep {
 }
 
 /// A Keras `Activation` layer over the last axis.
-final class ActivationStep: TrainingStep {
+final class TrainingActivationStep: TrainingStep {
     private let activation: Activation
     private var output: Tensor?
 
@@ -56,7 +56,7 @@ final class ActivationStep: TrainingStep {
 }
 
 /// `x · scale + offset` per channel (Keras `Rescaling`, and `Normalization` as its affine form).
-final class AffineStep: TrainingStep {
+final class TrainingAffineStep: TrainingStep {
     private let scale: [Float], offset: [Float]
 
     init(scale: [Float], offset: [Float]) {
@@ -87,7 +87,7 @@ final class AffineStep: TrainingStep {
 }
 
 /// The elementwise sum of the inputs; each input receives the whole gradient.
-final class AddStep: TrainingStep {
+final class TrainingAddStep: TrainingStep {
     private let name: String
     private var inputCount = 0
 
@@ -113,7 +113,7 @@ final class AddStep: TrainingStep {
 
 /// Inverted dropout: in a training pass each value is kept with probability `1 - rate` and scaled by
 /// `1 / (1 - rate)`, so the expected output is the input; outside training, the identity.
-final class DropoutStep: TrainingStep {
+final class TrainingDropoutStep: TrainingStep {
     private let rate: Float
     /// The factor each value was multiplied by in the last training pass (0 or `1 / (1 - rate)`).
     private var mask: [Float]?
@@ -142,7 +142,7 @@ final class DropoutStep: TrainingStep {
 }
 
 /// Passes its input through (an `Input` layer, or a layer the trainer treats as the identity).
-final class IdentityStep: TrainingStep {
+final class TrainingIdentityStep: TrainingStep {
     func forward(_ inputs: [Tensor], context: ForwardContext) throws(TrainingError) -> Tensor { inputs[0] }
     func backward(_ gradient: Tensor) throws(TrainingError) -> [Tensor] { [gradient] }
 }

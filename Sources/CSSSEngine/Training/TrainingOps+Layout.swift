@@ -1,5 +1,5 @@
 /// Keras `ZeroPadding2D`: zeros around height and width; the gradient is the centre crop.
-final class ZeroPaddingStep: TrainingStep {
+final class TrainingZeroPaddingStep: TrainingStep {
     private let name: String
     private let top: Int, bottom: Int, left: Int, right: Int
     private var inputShape: [Int]?
@@ -43,7 +43,7 @@ final class ZeroPaddingStep: TrainingStep {
 }
 
 /// Keras `GlobalAveragePooling2D`: the mean over height and width, `[N, C]` or `[N, 1, 1, C]`.
-final class GlobalAveragePoolingStep: TrainingStep {
+final class TrainingGlobalAveragePoolingStep: TrainingStep {
     private let name: String
     private let keepDims: Bool
     private var inputShape: [Int]?
@@ -87,7 +87,7 @@ final class GlobalAveragePoolingStep: TrainingStep {
 }
 
 /// Keras `Flatten`: every axis after the batch collapsed into one.
-final class FlattenStep: TrainingStep {
+final class TrainingFlattenStep: TrainingStep {
     private var inputShape: [Int]?
 
     func forward(_ inputs: [Tensor], context: ForwardContext) throws(TrainingError) -> Tensor {
