@@ -166,3 +166,23 @@ struct TrainingGradientTests {
         try expectGradients(graph, input: .random([2, 4, 4, 4], seed: 13), step: 5e-4)
     }
 }
+
+/// The whole path a fine-tuning run takes: the synthetic MobileNetV2 from `block_15_add`, with block 16,
+/// `Conv_1` and the head learning and the rest frozen.
+@Suite("Fine-tuning gradients")
+struct FineTuningGradientTests {
+    @Test("fine-tuning the last block of a MobileNetV2 backpropagates to its input and every learning weight")
+    func lastBlock() throws {
+        let graph = SyntheticMobileNetV2.graph(inputSize: 64, classes: 4)
+        let features = try Network(graph: graph, keeping: ["block_15_add"])
+            .run(SyntheticMobileNetV2.input(images: 2, size: 64)).activations["block_15_add"]
+        let trainable: Set<String> = ["block_16_expand", "block_16_expand_BN", "block_16_depthwise",
+                                      "block_16_project", "block_16_project_BN", "Conv_1", "dense"]
+        let network = try TrainableNetwork(graph: graph, inputLayer: "block_15_add", trainable: trainable)
+        #expect(network.parameters.count == 10)
+        let check = GradientCheck(network: network, input: try #require(features), step: 5e-4, samples: 24)
+        let (checked, failures) = try check.failures()
+        #expect(checked > 200)
+        #expect(failures.count <= 3, "\(failures.count) of \(checked): \(failures.prefix(8))")
+    }
+}
