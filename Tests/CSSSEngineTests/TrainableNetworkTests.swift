@@ -82,6 +82,21 @@ struct TrainableNetworkTests {
         #expect(dense.activation == .softmax)
     }
 
+    @Test("a final softmax Activation layer is left to the loss, so the network returns the Dense layer's logits")
+    func softmaxLayerIsLeftOut() throws {
+        let graph = ModelGraph.small(input: (1, 1, 6)) {
+            $0.add("flatten", .flatten)
+            $0.dense("dense", in: 6, out: 3, activation: .linear)
+            $0.add("softmax", .activation(.softmax))
+        }
+        let network = try TrainableNetwork(graph: graph, inputLayer: "input", trainable: ["dense"])
+        let input = Tensor.random([2, 1, 1, 6], seed: 3)
+        let logits = try network.forward(input, training: false, seed: 0)
+        let probabilities = try Network(graph: graph, threads: 1).run(input).outputs
+        #expect(zip(softmax(logits).values, probabilities.values).allSatisfy { abs($0 - $1) <= 1e-5 })
+        #expect(logits.values.contains { $0 < 0 })
+    }
+
     @Test("backward without a training pass, and a learning layer outside the sub-network, are reported")
     func errors() throws {
         let network = try TrainableNetwork(graph: Self.graph, inputLayer: "out_relu", trainable: ["dense"])
