@@ -16,6 +16,11 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
+    /// A uniform float in [0, 1), from the top 24 bits.
+    public mutating func unit() -> Float {
+        Float(next() >> 40) * 0x1p-24
+    }
+
     /// A uniform value in `range`.
     public mutating func uniform(_ range: ClosedRange<Float>) -> Float {
         Float.random(in: range, using: &self)

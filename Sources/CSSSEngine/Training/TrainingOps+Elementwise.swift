@@ -146,26 +146,3 @@ final class TrainingIdentityStep: TrainingStep {
     func forward(_ inputs: [Tensor], context: ForwardContext) throws(TrainingError) -> Tensor { inputs[0] }
     func backward(_ gradient: Tensor) throws(TrainingError) -> [Tensor] { [gradient] }
 }
-
-/// SplitMix64: a small seeded generator for dropout masks and weight initialisation, reproducible from
-/// its seed on every platform.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform float in [0, 1), from the top 24 bits.
-    mutating func unit() -> Float {
-        Float(next() >> 40) * 0x1p-24
-    }
-}
