@@ -93,6 +93,22 @@ struct KerasModelWriterTests {
         #expect(try file.dataset("model_weights/dense/dense/kernel:0")?.shape == [1280, 3])
     }
 
+    @Test("layer names too long for one HDF5 object header are still written and read back")
+    func longLayerListIsWritten() throws {
+        var builder = GraphBuilder(seed: 2)
+        builder.add("image", .input(height: 4, width: 4, channels: 1), inputs: [])
+        for index in 0..<600 {
+            builder.add("relu_\(index)_" + String(repeating: "x", count: 110), .relu(maxValue: 6, negativeSlope: 0, threshold: 0))
+        }
+        let graph = ModelGraph(name: "long", layers: builder.layers, outputName: builder.last)
+        let folder = try TemporaryFolder("keras-writer")
+        let url = folder.url.appendingPathComponent("long.h5")
+        try KerasModelWriter.write(graph, to: url)
+        let file = try HDF5File(path: url.path, displayName: "long.h5")
+        #expect(try file.strings(attribute: "layer_names", of: "model_weights") == graph.layers.map(\.name))
+        try expectSameLayers(try ModelGraph(contentsOf: url), graph)
+    }
+
     @Test("writing into a missing folder fails with an error naming the folder, and creates nothing")
     func missingFolderIsNamed() throws {
         let folder = try TemporaryFolder("keras-writer")

@@ -59,11 +59,16 @@ final class HDF5Writer {
     /// Writes `names` as a 1-D attribute of fixed-length, NUL-padded ASCII strings, which is what Keras 2
     /// stores for `layer_names` and `weight_names` (a NumPy array of `bytes`). An empty list is stored
     /// as Keras stores it: an empty float64 array.
+    ///
+    /// A list too long for an object header (64 KiB, where Keras 2 would split it into `layer_names0`,
+    /// `layer_names1`, …) is stored as variable-length strings instead, which sit in the global heap and
+    /// which Keras reads just as well.
     func writeNames(_ names: [String], attribute name: String, of path: String) throws(HDF5WriteFailure) {
+        let fields = names.map { Array($0.utf8) }
+        let width = max(fields.map(\.count).max() ?? 0, 1)
+        guard width * names.count <= Self.headerLimit else { return try writeVariableNames(names, attribute: name, of: path) }
         let file = try open()
         try HDF5Library.serialized { () throws(HDF5WriteFailure) in
-            let fields = names.map { Array($0.utf8) }
-            let width = max(fields.map(\.count).max() ?? 0, 1)
             var dimensions = [hsize_t(names.count)]
             guard let type = HDF5Handle(names.isEmpty ? H5Tcopy(csss_h5t_ieee_f64le()) : H5Tcopy(csss_h5t_c_s1())),
                   names.isEmpty || (H5Tset_size(type.id, width) >= 0 && H5Tset_strpad(type.id, H5T_STR_NULLPAD) >= 0),
@@ -75,6 +80,27 @@ final class HDF5Writer {
                 bytes.replaceSubrange(index * width ..< index * width + field.count, with: field)
             }
             guard write(attribute: name, of: path, in: file, type: type, space: space, values: &bytes) else {
+                throw HDF5WriteFailure(reason: "cannot write attribute '\(name)' of '\(path)'")
+            }
+        }
+    }
+
+    /// What an attribute's values may take in an object header: Keras's `HDF5_OBJECT_HEADER_LIMIT`.
+    private static let headerLimit = 64_512
+
+    private func writeVariableNames(_ names: [String], attribute name: String, of path: String) throws(HDF5WriteFailure) {
+        let file = try open()
+        try HDF5Library.serialized { () throws(HDF5WriteFailure) in
+            var dimensions = [hsize_t(names.count)]
+            guard let type = HDF5Handle(H5Tcopy(csss_h5t_c_s1())),
+                  H5Tset_size(type.id, csss_h5t_variable()) >= 0,
+                  let space = HDF5Handle(H5Screate_simple(1, &dimensions, nil)) else {
+                throw HDF5WriteFailure(reason: "cannot describe attribute '\(name)' of '\(path)'")
+            }
+            let copies = names.map { strdup($0) }
+            defer { copies.forEach { free($0) } }
+            var pointers = copies.map { UnsafePointer($0) }
+            guard write(attribute: name, of: path, in: file, type: type, space: space, values: &pointers) else {
                 throw HDF5WriteFailure(reason: "cannot write attribute '\(name)' of '\(path)'")
             }
         }
