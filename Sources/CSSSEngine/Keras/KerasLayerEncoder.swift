@@ -80,6 +80,7 @@ struct KerasLayerEncoder {
         var config = Self.window(kernel: kernel, strides: convolution.strides, padding: convolution.padding,
                                  dilation: convolution.dilation, activation: convolution.activation, useBias: convolution.bias != nil)
         config["filters"] = kernel.shape.last ?? 0
+        config["groups"] = 1
         config.merge(Self.initializers(kernel: "kernel")) { old, _ in old }
         return ("Conv2D", config, [("kernel", kernel)] + (convolution.bias.map { [("bias", $0)] } ?? []))
     }
@@ -114,11 +115,12 @@ struct KerasLayerEncoder {
                                                ("moving_variance", vector(normalization.movingVariance))])
     }
 
-    /// The settings Conv2D and DepthwiseConv2D share.
+    /// The settings Conv2D and DepthwiseConv2D share. (Only Conv2D gets `groups`: Keras 3 rejects it for
+    /// DepthwiseConv2D, and Keras 2 does not need it.)
     private static func window(kernel: Tensor, strides: (Int, Int), padding: Padding, dilation: (Int, Int),
                                activation: Activation, useBias: Bool) -> [String: Any] {
         ["kernel_size": Array(kernel.shape.prefix(2)), "strides": [strides.0, strides.1], "padding": padding.rawValue,
-         "data_format": "channels_last", "dilation_rate": [dilation.0, dilation.1], "groups": 1,
+         "data_format": "channels_last", "dilation_rate": [dilation.0, dilation.1],
          "activation": activation.rawValue, "use_bias": useBias, "activity_regularizer": NSNull()]
     }
 
