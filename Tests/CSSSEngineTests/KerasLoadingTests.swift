@@ -334,7 +334,7 @@ struct KerasLoadingTests {
     }
 }
 
-private extension LayerOperation {
+extension LayerOperation {
     var convolution: Convolution? { if case .conv2D(let value) = self { value } else { nil } }
     var depthwise: DepthwiseConvolution? { if case .depthwiseConv2D(let value) = self { value } else { nil } }
     var batchNormalization: BatchNormalization? { if case .batchNormalization(let value) = self { value } else { nil } }

@@ -20,8 +20,7 @@ enum AtomicFile {
     /// Replaces the file at `url` with `data`, or leaves everything as it was.
     static func write(_ data: Data, to url: URL) throws(Failure) {
         let folder = url.deletingLastPathComponent().path
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp").path
+        let temporary = temporaryPath(for: url)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure("cannot create a temporary file in \(folder)") }
         do throws(Failure) {
@@ -44,6 +43,31 @@ enum AtomicFile {
             throw error
         }
         syncFolder(folder)
+    }
+
+    /// A fresh hidden name beside `url` for its temporary file: `.<name>.<random>.tmp`.
+    static func temporaryPath(for url: URL) -> String {
+        url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp").path
+    }
+
+    /// Puts a complete temporary file, written by someone else at ``temporaryPath(for:)``, in place of
+    /// `url`: flushes it to disk and renames it. On failure the temporary file is removed.
+    static func commit(_ temporary: String, to url: URL) throws(Failure) {
+        let descriptor = open(temporary, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0, fsync(descriptor) == 0 else {
+            let error = failure("cannot flush the file to disk")
+            if descriptor >= 0 { close(descriptor) }
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        guard rename(temporary, url.path) == 0 else {
+            let error = failure("cannot rename the temporary file into place")
+            unlink(temporary)
+            throw error
+        }
+        syncFolder(url.deletingLastPathComponent().path)
     }
 
     private static func writeAll(_ data: Data, to descriptor: Int32) throws(Failure) {

@@ -9,7 +9,7 @@ import Foundation
 enum HDF5Library {
     private static let lock = NSRecursiveLock()
 
-    static func serialized<T>(_ body: () throws -> T) rethrows -> T {
+    static func serialized<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         lock.lock()
         defer { lock.unlock() }
         // HDF5 prints its error stack to stderr (where it would corrupt the terminal UI); the engine reports
