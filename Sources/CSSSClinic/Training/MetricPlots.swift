@@ -111,8 +111,9 @@ public enum MetricPlots {
             canvas.fillRect(x: barX, y: y, width: barWidth, height: grid / Double(steps) + 0.5, color: heat(fraction))
         }
         plot.outline(x: barX, y: top, width: barWidth, height: grid, color: .rule)
-        for fraction in [0.0, 0.5, 1.0] {
-            let value = Int((Double(peak) * fraction).rounded())
+        // Whole counts only, each at its own height: a tick never claims a count the bar does not show there.
+        for value in Set([0, peak / 2, peak]).sorted() {
+            let fraction = Double(value) / Double(peak)
             let tick = canvas.text(String(value), font: labelFont)
             canvas.draw(tick, x: barX + barWidth + 6, y: top + grid * (1 - fraction) - tick.height / 2)
         }
