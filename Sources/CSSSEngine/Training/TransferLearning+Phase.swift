@@ -19,8 +19,7 @@ extension TransferLearning {
 
         for _ in 0..<epochs {
             let start = Date()
-            var order = Array(training.indices)
-            order.shuffle(using: &generator)
+            let order = generator.shuffled(Array(training.indices))
             let features: [Tensor]
             if let cachedFeatures {
                 features = cachedFeatures
