@@ -13,7 +13,7 @@ struct CSSS: AsyncParsableCommand {
         subcommands: [
             Init.self, Login.self, Logout.self, User.self, PatientCommand.self, Scan.self, Report.self, Notify.self, OutboxCommand.self, Audit.self,
             Backup.self, Restore.self,
-            Predict.self, Bench.self, View.self, Inspect.self, Deidentify.self, Split.self, Evaluate.self,
+            Predict.self, Bench.self, View.self, Inspect.self, Deidentify.self, Split.self, Train.self, Evaluate.self,
         ]
     )
 }

@@ -45,7 +45,7 @@ struct CurvePanel {
         if let bestEpoch {
             let (px, _) = point(Double(bestEpoch), low)
             plot.line(from: (px, y), to: (px, y + height), color: MetricPlots.bestColor, width: 1.5, dash: [6, 4])
-            if let index = epochs.firstIndex(of: Double(bestEpoch)) {
+            if let index = epochs.firstIndex(of: Double(bestEpoch)), validation[index].isFinite {
                 let marker = point(Double(bestEpoch), validation[index])
                 plot.dot(at: marker, radius: 7, color: MetricPlots.bestColor)
             }
@@ -57,7 +57,9 @@ struct CurvePanel {
 
     private func series(_ values: [Double], color: ReportColor, on plot: PlotSurface,
                         point: (Double, Double) -> (Double, Double)) {
-        let points = zip(epochs, values).map { point($0, $1) }
+        // A run without validation images has no validation values (NaN): that curve is not drawn.
+        let points = zip(epochs, values).filter { $0.1.isFinite }.map { point($0, $1) }
+        guard !points.isEmpty else { return }
         plot.canvas.setColor(color)
         cairo_set_line_width(plot.cairo, 2.5)
         for (index, p) in points.enumerated() {

@@ -1,3 +1,4 @@
+import CSSSEngine
 import Foundation
 
 /// One epoch of a training run, as `history.json` records it.
@@ -21,6 +22,18 @@ public struct EpochRecord: Codable, Sendable, Equatable {
         self.valAccuracy = valAccuracy
         self.learningRate = learningRate
         self.seconds = seconds
+    }
+
+    /// Reads a record whose validation values may be `null` (a run without validation images).
+    public init(from decoder: Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        epoch = try values.decode(Int.self, forKey: .epoch)
+        loss = try values.decode(Double.self, forKey: .loss)
+        accuracy = try values.decode(Double.self, forKey: .accuracy)
+        valLoss = try values.decodeIfPresent(Double.self, forKey: .valLoss) ?? .nan
+        valAccuracy = try values.decodeIfPresent(Double.self, forKey: .valAccuracy) ?? .nan
+        learningRate = try values.decode(Double.self, forKey: .learningRate)
+        seconds = try values.decode(Double.self, forKey: .seconds)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -74,7 +87,8 @@ public struct TrainingHistory: Codable, Sendable, Equatable {
     /// The epoch with the lowest validation loss (the first, on a tie): the one a checkpoint on
     /// `val_loss` would have kept.
     public var bestEpoch: EpochRecord? {
-        epochs.min { $0.valLoss < $1.valLoss }
+        // Without validation values (NaN), the training loss is what a checkpoint watched.
+        epochs.min { ($0.valLoss.isFinite ? $0.valLoss : $0.loss) < ($1.valLoss.isFinite ? $1.valLoss : $1.loss) }
     }
 
     /// The history as ordered JSON.
@@ -93,5 +107,16 @@ public struct TrainingHistory: Codable, Sendable, Equatable {
         do { try Data((json.text + "\n").utf8).write(to: url, options: .atomic) } catch {
             throw .cannotWrite(path: url.path, reason: error.localizedDescription)
         }
+    }
+}
+
+extension TrainingHistory {
+    /// The history of a ``TransferLearning`` run; epochs without validation images have NaN there.
+    public init(results: [EpochResult]) {
+        self.init(epochs: results.map { result in
+            EpochRecord(epoch: result.epoch, loss: result.loss, accuracy: result.accuracy,
+                        valLoss: result.validationLoss ?? .nan, valAccuracy: result.validationAccuracy ?? .nan,
+                        learningRate: Double(result.learningRate), seconds: result.seconds)
+        })
     }
 }

@@ -150,12 +150,19 @@ public final class TransferLearning {
     }
 
     /// Where the frozen part ends when the last `blocks` blocks learn: the input of
-    /// `block_<17 - blocks>_expand`; everything from there on learns.
+    /// `block_<17 - blocks>_expand`; everything from there on learns except batch normalisation,
+    /// which stays in inference mode with its moving statistics, as Keras's transfer-learning guide
+    /// advises: a few small batches would otherwise replace statistics learned on a million images,
+    /// and the network would behave differently in training and in use.
     func fineTuneSplit(blocks: Int) throws -> (tap: String, trainable: Set<String>) {
         let first = "block_\(17 - min(max(blocks, 1), 16))_expand"
         guard let index = graph.layers.firstIndex(where: { $0.name == first }),
               let tap = graph.layers[index].inputs.first else { throw TrainingError.unknownLayer(first) }
-        return (tap, Set(graph.layers[index...].map(\.name)))
+        let learning = graph.layers[index...].filter { layer in
+            if case .batchNormalization = layer.operation { return false }
+            return true
+        }
+        return (tap, Set(learning.map(\.name)))
     }
 }
 
