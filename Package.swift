@@ -50,6 +50,7 @@ let package = Package(
                 "CPNG", "CTurboJPEG", "CHDF5", "CSSSKernels",
                 "COpenJPEG", "CCharLS", "CSSSZlib", "CSSSJPEGShim",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 of dataset files
             ],
             swiftSettings: optimisedSwift
         ),

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Why a dataset could not be split; each case names the file, folder or option at fault.
@@ -105,7 +106,7 @@ public struct DatasetSplitter: Sendable {
                 unreadable.append(.init(path: example.relativePath, reason: why.description))
                 continue
             }
-            let digest = ContentDigest.sha256Hex(bytes)
+            let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
             if let original = firstWithDigest[digest] {
                 duplicates.append(.init(path: example.relativePath, sameAs: original))
                 continue
