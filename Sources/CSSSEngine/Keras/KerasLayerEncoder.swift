@@ -36,7 +36,7 @@ struct KerasLayerEncoder {
     private func describe() throws(KerasModelWriteError) -> Description {
         switch layer.operation {
         case .input(let height, let width, let channels):
-            let shape: [Any] = [NSNull()] + [height, width, channels].map { $0.map { $0 as Any } ?? NSNull() }
+            let shape: [Any] = [NSNull()] + [height, width, channels].map { value -> Any in value.map { $0 as Any } ?? NSNull() }
             return ("InputLayer", ["batch_input_shape": shape, "sparse": false, "ragged": false], [])
         case .rescaling(let scale, let offset):
             return ("Rescaling", ["scale": try number(scale), "offset": try number(offset)], [])

@@ -49,7 +49,7 @@ public struct ClassFolderDataset: Sendable {
         for name in top.sorted(by: Self.codeOrder) where !name.hasPrefix(".") {
             let url = root.appendingPathComponent(name)
             var entryIsFolder: ObjCBool = false
-            manager.fileExists(atPath: url.path, isDirectory: &entryIsFolder)
+            _ = manager.fileExists(atPath: url.path, isDirectory: &entryIsFolder)
             guard entryIsFolder.boolValue else { strays.append(name); continue }
             classes.append(name)
             examples += try Self.files(under: url, prefix: name, className: name)
@@ -69,7 +69,7 @@ public struct ClassFolderDataset: Sendable {
         for name in names.sorted(by: codeOrder) where !name.hasPrefix(".") {
             let url = folder.appendingPathComponent(name)
             var isFolder: ObjCBool = false
-            manager.fileExists(atPath: url.path, isDirectory: &isFolder)
+            _ = manager.fileExists(atPath: url.path, isDirectory: &isFolder)
             if isFolder.boolValue {
                 result += try files(under: url, prefix: prefix + "/" + name, className: className)
             } else {
