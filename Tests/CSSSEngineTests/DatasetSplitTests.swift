@@ -99,7 +99,7 @@ struct DatasetSplitTests {
         let keys = ["\"seed\"", "\"ratios\"", "\"stratified\"", "\"label_map\"", "\"counts\"", "\"files\"", "\"unreadable\"", "\"duplicates\""]
         let positions = keys.map { metadata.range(of: $0)!.lowerBound }
         #expect(positions == positions.sorted())
-        #expect(metadata.contains("{\"cat\": 0, \"dog\": 1}"))
+        #expect(metadata.contains("\"label_map\":{\"cat\":0,\"dog\":1}"))
         let log = try String(contentsOf: output.appendingPathComponent("split_log.txt"), encoding: .utf8)
         #expect(log.contains("dog/garbage.png: not a PNG, JPEG or DICOM"))
         #expect(log.contains("dog/z_copy.png: same bytes as dog/nested/a.png"))

@@ -78,13 +78,13 @@ public struct DatasetSplitReport: Sendable, Equatable {
     /// `label_map`, `counts`, `files`, `unreadable`, `duplicates`.
     public var metadataJSON: String {
         let splits = DatasetSplitName.allCases
-        let document: MetadataJSON = .object([
-            ("seed", .unsigned(seed)),
+        let document: JSONValue = .object([
+            ("seed", .integer(Int(truncatingIfNeeded: seed))),
             ("ratios", .object([("train", .number(train)), ("val", .number(validation)), ("test", .number(test))])),
             ("stratified", .bool(stratified)),
-            ("label_map", .object(classes.enumerated().map { ($1, .unsigned(UInt64($0))) })),
+            ("label_map", .object(classes.enumerated().map { ($1, .integer($0)) })),
             ("counts", .object(splits.map { split in
-                (split.rawValue, .object(classes.map { ($0, .unsigned(UInt64(count(of: $0, in: split)))) }))
+                (split.rawValue, .object(classes.map { ($0, .integer(count(of: $0, in: split))) }))
             })),
             ("files", .array(files.map {
                 .object([("path", .string($0.path)), ("class", .string($0.className)),
@@ -93,66 +93,6 @@ public struct DatasetSplitReport: Sendable, Equatable {
             ("unreadable", .array(unreadable.map { .object([("path", .string($0.path)), ("reason", .string($0.reason))]) })),
             ("duplicates", .array(duplicates.map { .object([("path", .string($0.path)), ("same_as", .string($0.sameAs))]) })),
         ])
-        return document.text(indent: "") + "\n"
-    }
-}
-
-/// The engine's own ordered JSON writer: the metadata's keys must keep their order (Foundation's
-/// `JSONEncoder` on Linux does not), and the clinic's `JSONValue` is out of the engine's reach.
-enum MetadataJSON {
-    case string(String)
-    case number(Double)
-    case unsigned(UInt64)
-    case bool(Bool)
-    indirect case array([MetadataJSON])
-    indirect case object([(String, MetadataJSON)])
-
-    /// Indented with two spaces a level; scalar-only arrays and small objects stay on one line.
-    func text(indent: String) -> String {
-        switch self {
-        case .string(let string): return Self.quoted(string)
-        case .number(let number):
-            guard number.isFinite else { return "null" }
-            return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-        case .unsigned(let value): return String(value)
-        case .bool(let value): return value ? "true" : "false"
-        case .array(let elements):
-            guard !elements.isEmpty else { return "[]" }
-            let inner = indent + "  "
-            return "[\n" + elements.map { inner + $0.text(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
-        case .object(let members):
-            guard !members.isEmpty else { return "{}" }
-            if members.allSatisfy({ $0.1.isScalar }) {
-                return "{" + members.map { Self.quoted($0.0) + ": " + $0.1.text(indent: "") }.joined(separator: ", ") + "}"
-            }
-            let inner = indent + "  "
-            return "{\n" + members.map { inner + Self.quoted($0.0) + ": " + $0.1.text(indent: inner) }.joined(separator: ",\n")
-                + "\n" + indent + "}"
-        }
-    }
-
-    private var isScalar: Bool {
-        switch self {
-        case .array, .object: false
-        default: true
-        }
-    }
-
-    private static func quoted(_ string: String) -> String {
-        var output = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output + "\""
+        return document.text + "\n"
     }
 }

@@ -1,42 +1,22 @@
 /// A `Conv2D` layer in training: any kernel size, strides, dilation, SAME or VALID padding, optional bias
 /// and fused activation.
 final class TrainingConvolutionStep: TrainingStep {
-    let name: String
-    let kernel: TrainableParameter
-    let bias: TrainableParameter?
-    let parameters: [TrainableParameter]
-    private let strides: (Int, Int), dilation: (Int, Int), padding: Padding, activation: Activation
-    private var input: Tensor?, output: Tensor?, geometry: WindowGeometry?
+    private let layer: SlidingWindowLayer
+    var parameters: [TrainableParameter] { layer.parameters }
 
     init(name: String, _ convolution: Convolution, activation: Activation, learns: Bool) {
-        self.name = name
-        kernel = TrainableParameter(layer: name, name: "kernel", tensor: convolution.kernel, learns: learns)
-        bias = convolution.bias.map { TrainableParameter(layer: name, name: "bias", tensor: $0, learns: learns) }
-        parameters = [kernel] + (bias.map { [$0] } ?? [])
-        strides = convolution.strides
-        dilation = convolution.dilation
-        padding = convolution.padding
-        self.activation = activation
+        layer = SlidingWindowLayer(name: name, kernelName: "kernel", kernel: convolution.kernel, bias: convolution.bias,
+                                   strides: convolution.strides, dilation: convolution.dilation,
+                                   padding: convolution.padding, activation: activation, learns: learns)
     }
 
-    private var inputChannels: Int { kernel.shape[2] }
-    private var outputChannels: Int { kernel.shape[3] }
+    private var inputChannels: Int { layer.kernel.shape[2] }
+    private var outputChannels: Int { layer.kernel.shape[3] }
 
     func forward(_ inputs: [Tensor], context: ForwardContext) throws(TrainingError) -> Tensor {
-        let x = inputs[0]
-        guard x.shape.count == 4, x.shape[3] == inputChannels else {
-            throw .shapeMismatch(layer: name, expected: [-1, -1, -1, inputChannels], actual: x.shape)
-        }
-        let geometry = try WindowGeometry(layer: name, input: x.shape, kernel: (kernel.shape[0], kernel.shape[1]),
-                                          strides: strides, dilation: dilation, padding: padding)
-        let cin = inputChannels, cout = outputChannels
-        var y = Tensor(zeros: [geometry.batch, geometry.outputHeight, geometry.outputWidth, cout])
-        if let bias {
-            for pixel in 0..<(y.count / cout) {
-                y.values.replaceSubrange(pixel * cout..<(pixel + 1) * cout, with: bias.values)
-            }
-        }
-        withPointers(x.values, kernel.values) { xs, weights in
+        let x = inputs[0], cin = inputChannels, cout = outputChannels
+        var (geometry, y) = try layer.start(x, inputChannels: cin, outputChannels: cout)
+        withPointers(x.values, layer.kernel.values) { xs, weights in
             y.values.withPointer { ys in
                 // Each input value scales a row of the kernel into the output row: contiguous in `cout`.
                 geometry.forEachTap { outputPixel, inputPixel, tap in
@@ -48,24 +28,16 @@ final class TrainingConvolutionStep: TrainingStep {
                 }
             }
         }
-        ActivationMath.apply(activation, to: &y.values, channels: cout)
-        if context.training {
-            (input, output, self.geometry) = (x, y, geometry)
-        }
+        layer.finish(&y, input: x, geometry: geometry, outputChannels: cout, training: context.training)
         return y
     }
 
     func backward(_ gradient: Tensor) throws(TrainingError) -> [Tensor] {
-        guard let x = input, let y = output, let geometry else { throw .noForwardPass }
-        guard gradient.shape == y.shape else {
-            throw .shapeMismatch(layer: name, expected: y.shape, actual: gradient.shape)
-        }
-        let cin = inputChannels, cout = outputChannels, learns = kernel.learns
-        var dy = gradient.values
-        ActivationMath.backpropagate(activation, output: y.values, gradient: &dy, channels: cout)
+        let cin = inputChannels, cout = outputChannels, learns = layer.kernel.learns
+        let (x, geometry, dy) = try layer.startBackward(gradient, outputChannels: cout)
         var dx = [Float](repeating: 0, count: x.count)
-        var dw = kernel.gradient
-        withPointers(x.values, kernel.values) { xs, weights in
+        var dw = layer.kernel.gradient
+        withPointers(x.values, layer.kernel.values) { xs, weights in
             withPointers(dy, dy) { dys, _ in
                 dx.withPointer { dxs in
                     dw.withPointer { dws in
@@ -84,28 +56,14 @@ final class TrainingConvolutionStep: TrainingStep {
                 }
             }
         }
-        if learns {
-            kernel.gradient = dw
-            if let bias { accumulateRows(dy, width: cout, into: &bias.gradient) }
-        }
+        layer.finishBackward(kernelGradient: dw, dy: dy, outputChannels: cout)
         return [Tensor(shape: x.shape, values: dx)]
     }
 
     func write(into operation: inout LayerOperation) {
         guard case .conv2D(var convolution) = operation else { return }
-        convolution.kernel = kernel.tensor
-        if let bias { convolution.bias = bias.tensor }
+        convolution.kernel = layer.kernel.tensor
+        if let bias = layer.bias { convolution.bias = bias.tensor }
         operation = .conv2D(convolution)
-    }
-}
-
-/// Adds every row of `width` values of `values` into `sums` (a bias's gradient: the sum over pixels).
-func accumulateRows(_ values: [Float], width: Int, into sums: inout [Float]) {
-    withPointers(values, values) { rows, _ in
-        sums.withPointer { sums in
-            for row in stride(from: 0, to: values.count, by: width) {
-                TrainingKernels.axpy(1, rows + row, sums, width)
-            }
-        }
     }
 }
