@@ -84,7 +84,7 @@ struct Train: ParsableCommand {
 }
 
 /// One line per epoch on stderr, redrawn after every batch.
-final class ProgressBar: @unchecked Sendable {
+struct ProgressBar {
     private let width = 24
 
     func show(_ progress: TrainingProgress) {

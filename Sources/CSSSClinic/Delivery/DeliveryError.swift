@@ -17,8 +17,12 @@ public enum DeliveryError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Whether the outbox should try again.
+    /// Whether the outbox should try again: after a temporary failure, and after a missing
+    /// setting (so that configuring the channel later delivers what waited).
     public var isRetryable: Bool {
-        if case .transient = self { true } else { false }
+        switch self {
+        case .transient, .notConfigured: true
+        case .permanent: false
+        }
     }
 }

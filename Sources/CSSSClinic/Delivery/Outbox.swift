@@ -153,8 +153,7 @@ public struct Outbox: Sendable {
                                         next_attempt_at = NULL, updated_at = ? WHERE id = ? AND lease_until = ?
                     """, arguments: [now, reference, now, claim.id, claim.leaseUntil])
             case .failure(let error):
-                let retry = error.isRetryable || { if case .notConfigured = error { true } else { false } }()
-                state = retry && claim.attempt < settings.maximumAttempts ? .failed : .dead
+                state = error.isRetryable && claim.attempt < settings.maximumAttempts ? .failed : .dead
                 detail = "attempt \(claim.attempt): \(error)"
                 let next = state == .failed ? now.addingTimeInterval(settings.delay(afterAttempt: claim.attempt)) : nil
                 try db.execute(sql: """
