@@ -22,7 +22,13 @@ public final class Clinic: Sendable {
                             passwordCost: Argon2id = .passwordHashing) async throws -> Clinic {
         let directory = DataDirectory(environment: variables)
         let masterKey = try MasterKey.load(for: directory, environment: variables)
-        let settings = try settings ?? SecuritySettings(environment: environment)
+        return try await assemble(directory: directory, masterKey: masterKey, environment: environment,
+                                  settings: settings ?? SecuritySettings(environment: environment), passwordCost: passwordCost)
+    }
+
+    /// The store, the session keys and the settings put together: what `open` and `initialize` share.
+    static func assemble(directory: DataDirectory, masterKey: MasterKey, environment: ClinicEnvironment,
+                         settings: SecuritySettings, passwordCost: Argon2id) async throws -> Clinic {
         let store = try ClinicStore(directory: directory, masterKey: masterKey, busyTimeout: settings.busyTimeout)
         let secret = try SessionTokens.secret(environment: environment, derived: store.keys.sessionSigning)
         return Clinic(store: store, settings: settings, tokens: await SessionTokens(secret: secret),

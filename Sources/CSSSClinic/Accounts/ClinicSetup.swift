@@ -63,11 +63,8 @@ extension Clinic {
                 masterKey = try MasterKey.createKeyFile(in: directory)
             }
         }
-        let settings = try SecuritySettings(environment: environment)
-        let store = try ClinicStore(directory: directory, masterKey: masterKey, busyTimeout: settings.busyTimeout)
-        let secret = try SessionTokens.secret(environment: environment, derived: store.keys.sessionSigning)
-        let clinic = Clinic(store: store, settings: settings, tokens: await SessionTokens(secret: secret),
-                            passwords: PasswordHashing(cost: passwordCost))
+        let clinic = try await Clinic.assemble(directory: directory, masterKey: masterKey, environment: environment,
+                                               settings: SecuritySettings(environment: environment), passwordCost: passwordCost)
         let account = try clinic.write { db -> NewAccount in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user") == 0 else {
                 throw ClinicSetupError.alreadyInitialised(directory.url.path)

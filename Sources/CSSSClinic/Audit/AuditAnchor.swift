@@ -43,18 +43,10 @@ struct AuditAnchor: Sendable {
     /// Records `head` even when it is behind the recorded one: only for a restore, which
     /// legitimately takes the trail back to the backup's end (and records that it did).
     func replace(with head: AuditHead) throws {
-        let staged = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(Self.fileName).\(UUID().uuidString).part")
+        // Written beside and renamed into place (Foundation's atomic write): a reader never sees half a line.
         do {
-            try Data("\(head.seq) \(head.hash)\n".utf8).write(to: staged)
-            guard rename(staged.path, url.path) == 0 else {
-                throw AuditTrailError.anchorUnwritable(url.path, reason: String(cString: strerror(errno)))
-            }
-        } catch let error as AuditTrailError {
-            try? FileManager.default.removeItem(at: staged)
-            throw error
+            try Data("\(head.seq) \(head.hash)\n".utf8).write(to: url, options: .atomic)
         } catch {
-            try? FileManager.default.removeItem(at: staged)
             throw AuditTrailError.anchorUnwritable(url.path, reason: error.localizedDescription)
         }
     }

@@ -11,6 +11,11 @@ extension ScanIntake {
             .map(storedScan)
     }
 
+    /// Scan `scanID`, or `nil` when there is none.
+    public func scan(_ scanID: Int64, in db: Database) throws -> StoredScan? {
+        try Row.fetchOne(db, sql: "SELECT * FROM scan WHERE id = ?", arguments: [scanID]).map(storedScan)
+    }
+
     /// Every quarantined file, oldest first.
     public func quarantined(in db: Database) throws -> [QuarantinedFile] {
         try Row.fetchAll(db, sql: "SELECT * FROM quarantine ORDER BY id").map { row in

@@ -20,10 +20,8 @@ struct ReportDrafter {
     func draft(reportID: Int64, version: Int, amendsVersion: Int?, scanID: Int64, remarks: String,
                author: SessionIdentity, at now: Date, in db: Database) throws -> Draft {
         let intake = ScanIntake(store: store)
-        guard let patientID = try Int64.fetchOne(db, sql: "SELECT patient_id FROM scan WHERE id = ?", arguments: [scanID]),
-              let scan = try intake.scans(ofPatient: patientID, in: db).first(where: { $0.id == scanID }) else {
-            throw ReportError.scanNotFound(scanID)
-        }
+        guard let scan = try intake.scan(scanID, in: db) else { throw ReportError.scanNotFound(scanID) }
+        let patientID = scan.patientID
         guard let predictionRow = try Row.fetchOne(db, sql: "SELECT * FROM prediction WHERE scan_id = ? ORDER BY id DESC LIMIT 1",
                                                    arguments: [scanID]) else {
             throw ReportError.noPrediction(scan: scanID)
