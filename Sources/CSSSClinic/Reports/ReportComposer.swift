@@ -111,7 +111,10 @@ final class ReportComposer {
         cairo_rotate(canvas.cairo, -atan2(ReportPage.height, ReportPage.width))
         canvas.setColor(.watermark, alpha: 0.09)
         cairo_move_to(canvas.cairo, -block.width / 2, -block.height / 2)
-        pango_cairo_show_layout(canvas.cairo, block.layout)
+        // Drawn as outlines, not text: its letters would otherwise be extracted (pdftotext, screen
+        // readers, copy and paste) in among the words they cross, the seal code and the patient's name among them.
+        pango_cairo_layout_path(canvas.cairo, block.layout)
+        cairo_fill(canvas.cairo)
         cairo_restore(canvas.cairo)
     }
 }
